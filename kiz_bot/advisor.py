@@ -1,0 +1,245 @@
+"""The transport-free conversation core: a question in, an immutable Reply out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from babel import Locale, UnknownLocaleError
+
+from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, Partner
+from kiz_bot.matching.index import MatchIndex
+from kiz_bot.matching.language import LanguageDetector
+from kiz_bot.matching.normalize import normalize
+from kiz_bot.matching.result import Confidence, MatchResult
+from kiz_bot.stats.events import Outcome, TopicEvent
+
+CONTACT_PARTNER = "integration-centre"
+SECOND_LANGUAGE = "en"
+
+
+class ReplyKind(StrEnum):
+    """What kind of reply the adapter has to render."""
+
+    ANSWER = "answer"
+    CHOICES = "choices"
+    NOT_FOUND = "not_found"
+    REFERRAL = "referral"
+    GREETING = "greeting"
+    THANKS = "thanks"
+    HELP = "help"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class ShownText:
+    """An entry text to show, with its language."""
+
+    language: str
+    text: EntryText
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Everything an adapter needs to answer, and the statistics to record."""
+
+    kind: ReplyKind
+    language: str
+    entry: Entry | None = None
+    shown: tuple[ShownText, ...] = ()
+    fallback: bool = False
+    unreviewed: bool = False
+    alternatives: tuple[Entry, ...] = ()
+    partners: tuple[Partner, ...] = ()
+    score: float = 0.0
+    events: tuple[TopicEvent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """A catalogue together with its search index; replaced whole on reload."""
+
+    catalogue: Catalogue
+    index: MatchIndex
+
+
+def client_language(code: str | None, languages: tuple[str, ...]) -> str | None:
+    """Map a client language code such as 'uk-UA' or 'prs' onto a served language."""
+    if not code:
+        return None
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+    language = locale.language
+    if language == "prs":  # Dari is written and read as Persian
+        language = "fa"
+    return language if language in languages else None
+
+
+class Advisor:
+    """Answers questions from the current knowledge; knows nothing about Telegram."""
+
+    def __init__(
+        self,
+        knowledge: Callable[[], Knowledge],
+        detector: LanguageDetector,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._knowledge = knowledge
+        self._detector = detector
+        self._today = today
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """Return the catalogue currently in use."""
+        return self._knowledge().catalogue
+
+    def language_for(
+        self, text: str, chosen: str | None = None, client: str | None = None
+    ) -> str:
+        """Pick the reply language: choice, then confident detection, then client, then source."""
+        languages = self.catalogue.languages
+        if chosen in languages:
+            return chosen
+        detection = self._detector.detect(text)
+        if detection.confident and detection.language in languages:
+            return detection.language
+        return client_language(client, languages) or self.catalogue.source_language
+
+    def ask(self, text: str, chosen: str | None = None, client: str | None = None) -> Reply:
+        """Answer a free-text question."""
+        knowledge = self._knowledge()
+        language = self.language_for(text, chosen, client)
+        if not normalize(text):
+            return Reply(ReplyKind.EMPTY, language)
+        small = self._smalltalk(text, knowledge.catalogue)
+        if small is not None:
+            return Reply(small, language)
+        result = knowledge.index.match(text)
+        language = self._transliteration_language(text, result, language, chosen)
+        return self._reply_for(result, language, knowledge.catalogue)
+
+    def show(self, entry_id: str, language: str) -> Reply | None:
+        """Show an entry picked from the menu or a did-you-mean button."""
+        catalogue = self.catalogue
+        entry = catalogue.entry(entry_id)
+        if entry is None:
+            return None
+        return self._answer(entry, language, catalogue, score=1.0)
+
+    def rate(self, entry_id: str, language: str, *, helpful: bool) -> Reply | None:
+        """Record a rating; a 'not helpful' leads to a referral to a person."""
+        catalogue = self.catalogue
+        entry = catalogue.entry(entry_id)
+        if entry is None:
+            return None
+        outcome = Outcome.HELPFUL if helpful else Outcome.NOT_HELPFUL
+        events = [self._event(language, outcome, entry)]
+        if helpful:
+            return Reply(ReplyKind.THANKS, language, entry=entry, events=tuple(events))
+        partners = self._partners(entry, catalogue, with_contact=True)
+        events += [self._event(language, Outcome.REFERRED, entry, p.id) for p in partners]
+        return Reply(
+            ReplyKind.REFERRAL, language, entry=entry, partners=partners, events=tuple(events)
+        )
+
+    def contact(self, language: str) -> Reply:
+        """Return the integration centre's card."""
+        partner = self.catalogue.partner(CONTACT_PARTNER)
+        partners = (partner,) if partner else ()
+        return Reply(ReplyKind.REFERRAL, language, partners=partners)
+
+    def _reply_for(self, result: MatchResult, language: str, catalogue: Catalogue) -> Reply:
+        entries = [catalogue.entry(c.entry_id) for c in result.candidates]
+        found = [e for e in entries if e is not None]
+        score = result.best.score if result.best else 0.0
+        if result.confidence is Confidence.ANSWER and found:
+            return self._answer(found[0], language, catalogue, score=score)
+        if result.confidence is Confidence.CHOICES and found:
+            event = self._event(language, Outcome.CHOICES, found[0])
+            return Reply(
+                ReplyKind.CHOICES,
+                language,
+                alternatives=tuple(found[:3]),
+                score=score,
+                events=(event,),
+            )
+        partners = self._partners(None, catalogue, with_contact=True)
+        return Reply(
+            ReplyKind.NOT_FOUND,
+            language,
+            partners=partners,
+            score=score,
+            events=(self._event(language, Outcome.UNANSWERED, None),),
+        )
+
+    def _answer(self, entry: Entry, language: str, catalogue: Catalogue, score: float) -> Reply:
+        own = entry.texts.get(language)
+        if own is not None:
+            shown: tuple[ShownText, ...] = (ShownText(language, own),)
+        else:
+            fallback_languages = dict.fromkeys([catalogue.source_language, SECOND_LANGUAGE])
+            shown = tuple(
+                ShownText(lang, entry.texts[lang])
+                for lang in fallback_languages
+                if lang in entry.texts
+            )
+        partners = self._partners(entry, catalogue, with_contact=False)
+        events = [self._event(language, Outcome.ANSWERED, entry)]
+        return Reply(
+            ReplyKind.ANSWER,
+            language,
+            entry=entry,
+            shown=shown,
+            fallback=own is None,
+            unreviewed=any(not s.text.reviewed for s in shown),
+            partners=partners,
+            score=score,
+            events=tuple(events),
+        )
+
+    def _partners(
+        self, entry: Entry | None, catalogue: Catalogue, *, with_contact: bool
+    ) -> tuple[Partner, ...]:
+        ids = list(entry.partners) if entry else []
+        if with_contact and CONTACT_PARTNER not in ids:
+            ids.append(CONTACT_PARTNER)
+        found = (catalogue.partner(i) for i in ids)
+        return tuple(p for p in found if p is not None)
+
+    def _smalltalk(self, text: str, catalogue: Catalogue) -> ReplyKind | None:
+        said = normalize(text)
+        kinds = {"greeting": ReplyKind.GREETING, "thanks": ReplyKind.THANKS, "help": ReplyKind.HELP}
+        for kind, by_language in catalogue.smalltalk.items():
+            for phrases in by_language.values():
+                if any(said == normalize(p) for p in phrases):
+                    return kinds.get(kind)
+        return None
+
+    def _transliteration_language(
+        self, text: str, result: MatchResult, language: str, chosen: str | None
+    ) -> str:
+        """Answer Latin-letter Russian, Ukrainian, Arabic or Persian in the language matched."""
+        best = result.best
+        if chosen or best is None or result.confidence is Confidence.NONE:
+            return language
+        detection = self._detector.detect(text)
+        native_latin = best.language in {"de", "en", "tr", "pl"}
+        if detection.script == "latin" and not native_latin and not detection.confident:
+            return best.language
+        return language
+
+    def _event(
+        self, language: str, outcome: Outcome, entry: Entry | None, partner: str | None = None
+    ) -> TopicEvent:
+        return TopicEvent(
+            day=self._today(),
+            language=language,
+            outcome=outcome,
+            topic=entry.topic if entry else None,
+            entry_id=entry.id if entry else None,
+            partner_id=partner,
+        )

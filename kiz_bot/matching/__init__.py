@@ -1,0 +1,1 @@
+"""Question matching: normalisation, language detection and the fuzzy index."""

@@ -1,0 +1,1 @@
+"""Anonymised topic statistics: events, store, reports."""
