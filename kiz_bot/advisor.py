@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -33,6 +33,9 @@ class ReplyKind(StrEnum):
     EMPTY = "empty"
 
 
+_SMALLTALK = {"greeting": ReplyKind.GREETING, "thanks": ReplyKind.THANKS, "help": ReplyKind.HELP}
+
+
 @dataclass(frozen=True, slots=True)
 class ShownText:
     """An entry text to show, with its language."""
@@ -55,6 +58,7 @@ class Reply:
     partners: tuple[Partner, ...] = ()
     score: float = 0.0
     events: tuple[TopicEvent, ...] = ()
+    ranked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,19 @@ class Knowledge:
 
     catalogue: Catalogue
     index: MatchIndex
+    smalltalk: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, catalogue: Catalogue) -> Knowledge:
+        """Index a catalogue and its small-talk phrases."""
+        smalltalk = {
+            normalize(phrase): kind
+            for kind, by_language in catalogue.smalltalk.items()
+            for phrases in by_language.values()
+            for phrase in phrases
+            if normalize(phrase)
+        }
+        return cls(catalogue, MatchIndex.build(catalogue), smalltalk)
 
 
 def client_language(code: str | None, languages: tuple[str, ...]) -> str | None:
@@ -115,9 +132,9 @@ class Advisor:
         language = self.language_for(text, chosen, client)
         if not normalize(text):
             return Reply(ReplyKind.EMPTY, language)
-        small = self._smalltalk(text, knowledge.catalogue)
+        small = knowledge.smalltalk.get(normalize(text))
         if small is not None:
-            return Reply(small, language)
+            return Reply(_SMALLTALK[small], language)
         result = knowledge.index.match(text)
         language = self._transliteration_language(text, result, language, chosen)
         return self._reply_for(result, language, knowledge.catalogue)
@@ -155,9 +172,11 @@ class Advisor:
     def _reply_for(self, result: MatchResult, language: str, catalogue: Catalogue) -> Reply:
         entries = [catalogue.entry(c.entry_id) for c in result.candidates]
         found = [e for e in entries if e is not None]
+        ranked = tuple(e.id for e in found)
         score = result.best.score if result.best else 0.0
         if result.confidence is Confidence.ANSWER and found:
-            return self._answer(found[0], language, catalogue, score=score)
+            reply = self._answer(found[0], language, catalogue, score=score)
+            return replace(reply, ranked=ranked)
         if result.confidence is Confidence.CHOICES and found:
             event = self._event(language, Outcome.CHOICES, found[0])
             return Reply(
@@ -166,6 +185,7 @@ class Advisor:
                 alternatives=tuple(found[:3]),
                 score=score,
                 events=(event,),
+                ranked=ranked,
             )
         partners = self._partners(None, catalogue, with_contact=True)
         return Reply(
@@ -174,6 +194,7 @@ class Advisor:
             partners=partners,
             score=score,
             events=(self._event(language, Outcome.UNANSWERED, None),),
+            ranked=ranked,
         )
 
     def _answer(self, entry: Entry, language: str, catalogue: Catalogue, score: float) -> Reply:
@@ -209,15 +230,6 @@ class Advisor:
             ids.append(CONTACT_PARTNER)
         found = (catalogue.partner(i) for i in ids)
         return tuple(p for p in found if p is not None)
-
-    def _smalltalk(self, text: str, catalogue: Catalogue) -> ReplyKind | None:
-        said = normalize(text)
-        kinds = {"greeting": ReplyKind.GREETING, "thanks": ReplyKind.THANKS, "help": ReplyKind.HELP}
-        for kind, by_language in catalogue.smalltalk.items():
-            for phrases in by_language.values():
-                if any(said == normalize(p) for p in phrases):
-                    return kinds.get(kind)
-        return None
 
     def _transliteration_language(
         self, text: str, result: MatchResult, language: str, chosen: str | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -53,3 +54,28 @@ def is_rtl(language: str) -> bool:
         return Locale.parse(language).character_order == "right-to-left"
     except (UnknownLocaleError, ValueError):
         return False
+
+
+def gettext_for(language: str) -> Callable[[str], str]:
+    """Return the gettext function of a language (English msgids when it has no catalogue)."""
+    return translator(language).gettext
+
+
+def ngettext_for(language: str) -> Callable[[str, str, int], str]:
+    """Return the plural-aware gettext function of a language."""
+    return translator(language).ngettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts with -k N_
+    """Mark a message for extraction where it is defined; translate it where it is shown."""
+    return message
+
+
+@lru_cache(maxsize=512)
+def language_name_in(language: str, display_language: str) -> str:
+    """Return a language's name in another language, from CLDR ("Deutsch" in Turkish: "Almanca")."""
+    try:
+        name = Locale.parse(display_language).languages.get(language)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name or language_name(language)
