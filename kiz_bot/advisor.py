@@ -86,14 +86,13 @@ def client_language(code: str | None, languages: tuple[str, ...]) -> str | None:
     """Map a client language code such as 'uk-UA' or 'prs' onto a served language."""
     if not code:
         return None
+    if code.lower().replace("_", "-").split("-")[0] == "prs":
+        code = "fa"  # Dari is written and read as Persian; CLDR has no separate locale data
     try:
         locale = Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return None
-    language = locale.language
-    if language == "prs":  # Dari is written and read as Persian
-        language = "fa"
-    return language if language in languages else None
+    return locale.language if locale.language in languages else None
 
 
 class Advisor:
@@ -114,9 +113,7 @@ class Advisor:
         """Return the catalogue currently in use."""
         return self._knowledge().catalogue
 
-    def language_for(
-        self, text: str, chosen: str | None = None, client: str | None = None
-    ) -> str:
+    def language_for(self, text: str, chosen: str | None = None, client: str | None = None) -> str:
         """Pick the reply language: choice, then confident detection, then client, then source."""
         languages = self.catalogue.languages
         if chosen in languages:

@@ -27,25 +27,25 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    from kiz_bot.bot.run import run_bot  # noqa: PLC0415 - Telegram is loaded only to run the bot
+    from kiz_bot.bot.run import run_bot
 
     return run_bot(settings.with_salt(), webhook_url=args.webhook, port=args.port)
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from kiz_bot.terminal import chat  # noqa: PLC0415 - keeps `faq` commands light
+    from kiz_bot.terminal import chat
 
     return chat(settings, language=args.lang)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from kiz_bot.terminal import ask  # noqa: PLC0415 - keeps `faq` commands light
+    from kiz_bot.terminal import ask
 
     return ask(settings, args.question, language=args.lang, as_json=args.json)
 
 
 def _faq_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from kiz_bot.knowledge.loader import load_catalogue  # noqa: PLC0415
+    from kiz_bot.knowledge.loader import load_catalogue
 
     folder = Path(args.dir) if args.dir else settings.faq_dir
     catalogue, problems = load_catalogue(folder)
@@ -53,8 +53,13 @@ def _faq_validate(args: argparse.Namespace, settings: Settings) -> int:
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     failed = bool(errors) or (args.strict and bool(warnings))
     if args.json:
-        print(json.dumps({"ok": not failed, "problems": [p.as_dict() for p in problems]},
-                         ensure_ascii=False, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {"ok": not failed, "problems": [p.as_dict() for p in problems]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_PROBLEMS if failed else EXIT_OK
     for problem in problems:
         print(problem)
@@ -64,8 +69,8 @@ def _faq_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _faq_export(args: argparse.Namespace, settings: Settings) -> int:
-    from kiz_bot.knowledge.export import export  # noqa: PLC0415
-    from kiz_bot.knowledge.loader import require_catalogue  # noqa: PLC0415
+    from kiz_bot.knowledge.export import export
+    from kiz_bot.knowledge.loader import require_catalogue
 
     catalogue = require_catalogue(Path(args.dir) if args.dir else settings.faq_dir)
     print(json.dumps(export(catalogue), ensure_ascii=False, indent=2))
@@ -73,8 +78,8 @@ def _faq_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _faq_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    from kiz_bot.knowledge.export import coverage, format_table  # noqa: PLC0415
-    from kiz_bot.knowledge.loader import require_catalogue  # noqa: PLC0415
+    from kiz_bot.knowledge.export import coverage, format_table
+    from kiz_bot.knowledge.loader import require_catalogue
 
     catalogue = require_catalogue(Path(args.dir) if args.dir else settings.faq_dir)
     print(format_table(coverage(catalogue)))
@@ -118,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     cover.set_defaults(func=_faq_coverage)
 
     try:
-        from kiz_bot.stats.cli import add_stats_parser  # noqa: PLC0415
+        from kiz_bot.stats.cli import add_stats_parser
     except ImportError:  # the statistics commands are optional until installed
         pass
     else:
@@ -142,8 +147,11 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"kiz-bot: the knowledge base in {settings.faq_dir} has errors; run "
-              "'kiz-bot faq validate' and fix them.", file=sys.stderr)  # fmt: skip
+        print(
+            f"kiz-bot: the knowledge base in {settings.faq_dir} has errors; run "
+            "'kiz-bot faq validate' and fix them.",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     except SettingsError as exc:
         print(f"kiz-bot: {exc}", file=sys.stderr)

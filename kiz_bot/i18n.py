@@ -66,7 +66,7 @@ def ngettext_for(language: str) -> Callable[[str, str, int], str]:
     return translator(language).ngettext
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts with -k N_
+def N_(message: str) -> str:
     """Mark a message for extraction where it is defined; translate it where it is shown."""
     return message
 

@@ -79,7 +79,9 @@ class Settings:
             faq_dir=_faq_dir(get("KIZ_FAQ_DIR"), workdir),
             coordinators=_coordinators(get("KIZ_COORDINATORS")),
             rate_limiter=_switch("KIZ_RATE_LIMITER", get("KIZ_RATE_LIMITER"), default=True),
-            keep_unanswered=_switch("KIZ_KEEP_UNANSWERED", get("KIZ_KEEP_UNANSWERED"), default=False),
+            keep_unanswered=_switch(
+                "KIZ_KEEP_UNANSWERED", get("KIZ_KEEP_UNANSWERED"), default=False
+            ),
             user_salt=Secret(get("KIZ_USER_SALT")),
             webhook_secret=Secret(get("KIZ_WEBHOOK_SECRET")),
             min_cell_count=_positive_int("KIZ_STATS_MIN_COUNT", get("KIZ_STATS_MIN_COUNT"), 5),
@@ -143,7 +145,9 @@ def _coordinators(raw: str) -> frozenset[int]:
         try:
             ids.add(int(item))
         except ValueError:
-            msg = f"KIZ_COORDINATORS must be Telegram user ids separated by commas; {item!r} is not."
+            msg = (
+                f"KIZ_COORDINATORS must be Telegram user ids separated by commas; {item!r} is not."
+            )
             raise SettingsError(msg) from None
     return frozenset(ids)
 

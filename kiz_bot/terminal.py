@@ -48,12 +48,19 @@ def render(reply: Reply, source_language: str) -> str:
     parts: list[str] = []
     if reply.kind is ReplyKind.ANSWER and reply.entry is not None:
         if reply.fallback:
-            parts.append(_("This answer is not yet available in your language. "
-                           "Here it is in German and English."))  # fmt: skip
-        parts.extend(f"{shown.text.question}\n\n{plain(shown.text.answer)}" for shown in reply.shown)
+            parts.append(
+                _(
+                    "This answer is not yet available in your language. "
+                    "Here it is in German and English."
+                )
+            )
+        parts.extend(
+            f"{shown.text.question}\n\n{plain(shown.text.answer)}" for shown in reply.shown
+        )
         if reply.unreviewed:
-            parts.append(_("Note: this text has not yet been checked by the integration "
-                           "centre's staff."))  # fmt: skip
+            parts.append(
+                _("Note: this text has not yet been checked by the integration centre's staff.")
+            )
     elif reply.kind is ReplyKind.CHOICES:
         options = [_("Did you mean:")]
         for number, entry in enumerate(reply.alternatives, start=1):
@@ -65,13 +72,18 @@ def render(reply: Reply, source_language: str) -> str:
     elif reply.kind is ReplyKind.REFERRAL:
         parts.append(_("These people can help you personally:"))
     elif reply.kind is ReplyKind.GREETING:
-        parts.append(_("Hello! Ask me about childcare, school, German courses, training, "
-                       "recognition of qualifications, university or funding."))  # fmt: skip
+        parts.append(
+            _(
+                "Hello! Ask me about childcare, school, German courses, training, "
+                "recognition of qualifications, university or funding."
+            )
+        )
     elif reply.kind is ReplyKind.THANKS:
         parts.append(_("You're welcome! Ask me anything else at any time."))
     elif reply.kind in (ReplyKind.HELP, ReplyKind.EMPTY):
-        parts.append(_("Write your question in your own words, in your language, or choose "
-                       "a topic."))  # fmt: skip
+        parts.append(
+            _("Write your question in your own words, in your language, or choose a topic.")
+        )
     cards = [partner_card(p, reply.language, source_language) for p in reply.partners]
     if cards:
         parts.append("\n".join(cards))
@@ -138,8 +150,13 @@ def chat(
         stdout.write("(Terminal chat. To connect Telegram, set KIZ_BOT_TOKEN; see README.)\n")
     ui = language or source
     _ = translator(ui).gettext
-    stdout.write(_("Hello! Ask me about childcare, school, German courses, training, "
-                   "recognition of qualifications, university or funding.") + "\n")  # fmt: skip
+    stdout.write(
+        _(
+            "Hello! Ask me about childcare, school, German courses, training, "
+            "recognition of qualifications, university or funding."
+        )
+        + "\n"
+    )
     stdout.write(_("Commands: /language xx, /topics, /contact, /quit") + "\n")
     choices: tuple[str, ...] = ()
     last_entry: str | None = None

@@ -37,8 +37,15 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ENTRY_KEYS = {"id", "partners", "last_reviewed", "needs_review", "texts"}
 TEXT_KEYS = {"question", "alternatives", "keywords", "answer", "links", "reviewed"}
 PARTNER_KEYS = {
-    "id", "website", "phone", "email", "address", "languages_spoken", "needs_review", "texts",
-}  # fmt: skip
+    "id",
+    "website",
+    "phone",
+    "email",
+    "address",
+    "languages_spoken",
+    "needs_review",
+    "texts",
+}
 PARTNER_TEXT_KEYS = {"name", "helps_with"}
 TOPIC_KEYS = {"id", "emoji", "names"}
 SMALLTALK_KINDS = {"greeting", "thanks", "help"}
@@ -53,7 +60,9 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
     file: str = ""
 
-    def add(self, node: Any, key: str | int | None, message: str, code: str, *, error: bool) -> None:
+    def add(
+        self, node: Any, key: str | int | None, message: str, code: str, *, error: bool
+    ) -> None:
         severity = Severity.ERROR if error else Severity.WARNING
         self.problems.append(Problem(severity, self.file, _line(node, key), message, code))
 
@@ -94,7 +103,7 @@ def _read(path: Path, ctx: _Context) -> Any:
         ctx.problems.append(
             Problem(Severity.ERROR, ctx.file, 1, "the file is not UTF-8 text", "encoding")
         )
-    except Exception as exc:  # noqa: BLE001 - any other parser failure is a problem to report
+    except Exception as exc:
         ctx.problems.append(Problem(Severity.ERROR, ctx.file, 1, f"cannot read: {exc}", "yaml"))
     return None
 
@@ -132,7 +141,11 @@ def _texts(node: CommentedMap, key: str, what: str, ctx: _Context) -> tuple[str,
         return ()
     items = []
     for index, item in enumerate(value):
-        if not isinstance(item, str | int | float) or isinstance(item, bool) or not str(item).strip():
+        if (
+            not isinstance(item, str | int | float)
+            or isinstance(item, bool)
+            or not str(item).strip()
+        ):
             ctx.error(value, index, f"item {index + 1} of {key!r} in {what} must be text", "type")
             continue
         items.append(str(item).strip())
@@ -154,7 +167,9 @@ def _languages(node: Any, ctx: _Context) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _names(node: Any, key: str, what: str, languages: tuple[str, ...], ctx: _Context) -> dict[str, str]:
+def _names(
+    node: Any, key: str, what: str, languages: tuple[str, ...], ctx: _Context
+) -> dict[str, str]:
     value = node.get(key)
     if not isinstance(value, CommentedMap):
         ctx.error(node, None, f"{what} needs '{key}' with one text per language", "missing-field")
@@ -227,10 +242,14 @@ def _load_partners(root: Path, languages: tuple[str, ...], ctx: _Context) -> lis
             raw_texts = CommentedMap()
         for language, text_node in raw_texts.items():
             if language not in languages:
-                ctx.error(raw_texts, language, f"language {language!r} is not configured", "language")
+                ctx.error(
+                    raw_texts, language, f"language {language!r} is not configured", "language"
+                )
                 continue
             if not isinstance(text_node, CommentedMap):
-                ctx.error(raw_texts, language, f"{what} {language}: needs name and helps_with", "type")
+                ctx.error(
+                    raw_texts, language, f"{what} {language}: needs name and helps_with", "type"
+                )
                 continue
             _unknown_keys(text_node, PARTNER_TEXT_KEYS, f"{what} ({language})", ctx)
             name = _text(text_node, "name", f"{what} ({language})", ctx, required=True)
@@ -240,7 +259,9 @@ def _load_partners(root: Path, languages: tuple[str, ...], ctx: _Context) -> lis
             ctx.error(node, "texts", f"{what} has no text in {languages[0]!r}", "missing-field")
         missing = [lang for lang in languages if lang not in texts]
         if missing and languages[0] in texts:
-            ctx.warn(node, "texts", f"{what} has no text in {', '.join(missing)}", "missing-translation")
+            ctx.warn(
+                node, "texts", f"{what} has no text in {', '.join(missing)}", "missing-translation"
+            )
         needs_review = _needs_review(node)
         if needs_review:
             ctx.warn(node, "needs_review", f"{what} needs review: {needs_review}", "needs-review")
@@ -270,9 +291,13 @@ def _entry_text(node: Any, what: str, ctx: _Context) -> EntryText | None:
     for problem in html_problems(answer):
         ctx.error(node, "answer", f"{what}: invalid HTML in the answer: {problem}", "html")
     if len(question) + len(answer) + RENDER_OVERHEAD > TELEGRAM_LIMIT:
-        ctx.error(node, "answer", f"{what}: the answer is too long for one Telegram message "
-                  f"({len(answer)} characters; keep it under {TELEGRAM_LIMIT - RENDER_OVERHEAD})",
-                  "too-long")  # fmt: skip
+        ctx.error(
+            node,
+            "answer",
+            f"{what}: the answer is too long for one Telegram message "
+            f"({len(answer)} characters; keep it under {TELEGRAM_LIMIT - RENDER_OVERHEAD})",
+            "too-long",
+        )
     reviewed = node.get("reviewed", False)
     if not isinstance(reviewed, bool):
         ctx.error(node, "reviewed", f"{what}: 'reviewed' must be true or false", "type")
@@ -340,23 +365,36 @@ def _load_entries(
             raw_texts = CommentedMap()
         for language, text_node in raw_texts.items():
             if language not in languages:
-                ctx.error(raw_texts, language, f"{what}: language {language!r} is not configured",
-                          "language")  # fmt: skip
+                ctx.error(
+                    raw_texts,
+                    language,
+                    f"{what}: language {language!r} is not configured",
+                    "language",
+                )
                 continue
             text = _entry_text(text_node, f"{what} ({language})", ctx)
             if text is not None:
                 texts[language] = text
         if raw_texts and languages[0] not in raw_texts:
-            ctx.error(node, "texts", f"{what} has no text in the source language {languages[0]!r}",
-                      "missing-field")  # fmt: skip
+            ctx.error(
+                node,
+                "texts",
+                f"{what} has no text in the source language {languages[0]!r}",
+                "missing-field",
+            )
         missing = [lang for lang in languages if lang not in raw_texts]
         if missing:
-            ctx.warn(node, "texts", f"{what} is not translated into {', '.join(missing)}",
-                     "missing-translation")  # fmt: skip
+            ctx.warn(
+                node,
+                "texts",
+                f"{what} is not translated into {', '.join(missing)}",
+                "missing-translation",
+            )
         unreviewed = [lang for lang, t in texts.items() if not t.reviewed]
         if unreviewed:
-            ctx.warn(node, "texts", f"{what}: not yet reviewed in {', '.join(unreviewed)}",
-                     "unreviewed")  # fmt: skip
+            ctx.warn(
+                node, "texts", f"{what}: not yet reviewed in {', '.join(unreviewed)}", "unreviewed"
+            )
         needs_review = _needs_review(node)
         if needs_review:
             ctx.warn(node, "needs_review", f"{what} needs review: {needs_review}", "needs-review")
@@ -376,13 +414,17 @@ def _load_entries(
     return entries
 
 
-def _partner_problems(node: CommentedMap, partners: tuple[str, ...], ctx: _Context) -> list[Problem]:
+def _partner_problems(
+    node: CommentedMap, partners: tuple[str, ...], ctx: _Context
+) -> list[Problem]:
     # Partner references are checked after all partners are known; remember where they are.
     ctx.pending_refs.append((ctx.file, _line(node, "partners"), partners))  # type: ignore[attr-defined]
     return []
 
 
-def _load_smalltalk(root: Path, languages: tuple[str, ...], ctx: _Context) -> dict[str, dict[str, tuple[str, ...]]]:
+def _load_smalltalk(
+    root: Path, languages: tuple[str, ...], ctx: _Context
+) -> dict[str, dict[str, tuple[str, ...]]]:
     path = root / SMALLTALK_FILE
     if not path.is_file():
         return {}
@@ -398,20 +440,24 @@ def _load_smalltalk(root: Path, languages: tuple[str, ...], ctx: _Context) -> di
         result[kind] = {}
         for language in by_language:
             if language not in languages:
-                ctx.error(by_language, language, f"language {language!r} is not configured",
-                          "language")  # fmt: skip
+                ctx.error(
+                    by_language, language, f"language {language!r} is not configured", "language"
+                )
                 continue
             result[kind][language] = _texts(by_language, language, f"{kind} ({language})", ctx)
     return result
 
 
-def load_catalogue(root: Path, today: date | None = None) -> tuple[Catalogue | None, tuple[Problem, ...]]:
+def load_catalogue(
+    root: Path, today: date | None = None
+) -> tuple[Catalogue | None, tuple[Problem, ...]]:
     """Load and check a knowledge-base folder; the catalogue is None when there are errors."""
-    ctx = _Context(root=root, today=today or date.today())
+    ctx = _Context(root=root, today=today or date.today())  # noqa: DTZ011 - a local calendar day
     ctx.pending_refs = []  # type: ignore[attr-defined]
     if not root.is_dir():
-        problem = Problem(Severity.ERROR, str(root), 1, "the knowledge-base folder does not exist",
-                          "missing-file")  # fmt: skip
+        problem = Problem(
+            Severity.ERROR, str(root), 1, "the knowledge-base folder does not exist", "missing-file"
+        )
         return None, (problem,)
     languages, topics = _load_topics(root, ctx)
     partners = _load_partners(root, languages, ctx)
@@ -428,8 +474,15 @@ def load_catalogue(root: Path, today: date | None = None) -> tuple[Catalogue | N
     for file, line, refs in ctx.pending_refs:  # type: ignore[attr-defined]
         for ref in refs:
             if ref not in known_partners:
-                ctx.problems.append(Problem(Severity.ERROR, file, line,
-                    f"unknown partner {ref!r} (not in partners.yaml)", "unknown-partner"))  # fmt: skip
+                ctx.problems.append(
+                    Problem(
+                        Severity.ERROR,
+                        file,
+                        line,
+                        f"unknown partner {ref!r} (not in partners.yaml)",
+                        "unknown-partner",
+                    )
+                )
     problems = tuple(ctx.problems)
     if errors_in(problems):
         return None, problems
@@ -451,8 +504,15 @@ def _check_duplicates(
         if item_id in first:
             where = f" (first defined at {first[item_id]})" if first[item_id] else ""
             file, line = (source.file, source.line) if source else ("?", 1)
-            ctx.problems.append(Problem(Severity.ERROR, file, line,
-                f"{what} id {item_id!r} is defined twice{where}", "duplicate-id"))  # fmt: skip
+            ctx.problems.append(
+                Problem(
+                    Severity.ERROR,
+                    file,
+                    line,
+                    f"{what} id {item_id!r} is defined twice{where}",
+                    "duplicate-id",
+                )
+            )
         else:
             first[item_id] = source
 

@@ -1,41 +1,121 @@
-"""Turn normalised text into weighted sparse features: words and character n-grams."""
+"""Turn normalised text into sparse features: words, character n-grams and skeletons.
+
+Features are hashed into a fixed space so that no vocabulary dictionary is kept; each
+distinct token's features are computed once and cached, since words repeat a lot.
+"""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable
+import re
+from functools import lru_cache
 
-from kiz_bot.matching.normalize import tokens
+import numpy as np
+import numpy.typing as npt
+import snowballstemmer
+
+from kiz_bot.matching.language import script_of
+from kiz_bot.matching.normalize import fold_word, words
 
 NGRAM_SIZES = (3, 4, 5)
-WORD_PREFIX = "w "
-NGRAM_PREFIX = "c "
+HASH_BITS = 21
+HASH_MASK = (1 << HASH_BITS) - 1
+WORD, NGRAM, SKELETON, STEM = 0, 1, 2, 3
+# Snowball stemmers per language; Ukrainian has none, and the Russian one fits it well enough
+# (both sides of a comparison are stemmed alike). A query's language is not known, so it
+# is stemmed with every stemmer of its script.
+STEMMERS = {
+    "de": "german",
+    "en": "english",
+    "tr": "turkish",
+    "pl": "polish",
+    "ru": "russian",
+    "uk": "russian",
+    "ar": "arabic",
+    "fa": "persian",
+}
+SCRIPT_STEMMERS = {
+    "latin": ("german", "english", "turkish", "polish"),
+    "cyrillic": ("russian",),
+    "arabic": ("arabic", "persian"),
+}
+# Chat Arabic in Latin letters writes some sounds as digits ("3" for ain, "7" for ha).
+_ARABIZI = str.maketrans({"2": "", "3": "", "7": "h", "5": "kh", "9": "s", "8": "gh"})
+_VOWELS = re.compile("[aeiouyw]")
+
+Keys = npt.NDArray[np.int64]
+Kinds = npt.NDArray[np.int8]
 
 
-def word_features(toks: Iterable[str]) -> Counter[str]:
-    """Return word features (one per distinct token occurrence)."""
-    return Counter(WORD_PREFIX + t for t in toks)
+def skeleton(token: str) -> str:
+    """Return a word without vowels, w and y: Latin typing of Arabic, Persian or Cyrillic."""
+    bare = _VOWELS.sub("", token.translate(_ARABIZI))
+    return bare[:-1] if bare.endswith("h") and len(bare) > 3 else bare
 
 
-def ngram_features(toks: Iterable[str]) -> Counter[str]:
-    """Return character n-grams of each token, with word boundaries marked."""
-    grams: Counter[str] = Counter()
-    for tok in toks:
-        padded = f"<{tok}>"
-        for size in NGRAM_SIZES:
-            if len(padded) < size:
-                continue
-            grams.update(NGRAM_PREFIX + padded[i : i + size] for i in range(len(padded) - size + 1))
-    return grams
+def _key(feature: str) -> int:
+    return hash(feature) & HASH_MASK
 
 
-def features(text: str) -> Counter[str]:
-    """Return all features of a text."""
-    toks = tokens(text)
-    return word_features(toks) + ngram_features(toks)
+@lru_cache(maxsize=262144)
+def token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
+    """Return the hashed features of one token and their kinds (word, n-gram, skeleton)."""
+    keys = [_key("w " + token)]
+    kinds = [WORD]
+    padded = f"<{token}>"
+    for size in NGRAM_SIZES:
+        for i in range(len(padded) - size + 1):
+            keys.append(_key("c " + padded[i : i + size]))
+            kinds.append(NGRAM)
+    if with_skeleton and len(token) >= 3:
+        bare = skeleton(token)
+        if len(bare) >= 2:
+            keys.append(_key("s " + bare))
+            kinds.append(SKELETON)
+    return np.asarray(keys, dtype=np.int64), np.asarray(kinds, dtype=np.int8)
 
 
-def sublinear(count: int) -> float:
+@lru_cache(maxsize=16)
+def _stemmer(algorithm: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(algorithm)
+
+
+@lru_cache(maxsize=262144)
+def stem_features(word: str, algorithms: tuple[str, ...]) -> tuple[Keys, Kinds]:
+    """Return the hashed stems of a native-script word, one per stemmer that changes it."""
+    stems = {fold_word(_stemmer(a).stemWord(word)) for a in algorithms}
+    keys = [_key("t " + stem) for stem in stems if stem and len(stem) >= 2]
+    return np.asarray(keys, dtype=np.int64), np.full(len(keys), STEM, dtype=np.int8)
+
+
+def encode(
+    text: str, *, query: bool, language: str | None = None
+) -> tuple[Keys, npt.NDArray[np.float32], Kinds]:
+    """Return a text's distinct feature keys, their counts and kinds.
+
+    Skeletons are added to queries (which may be typed in Latin letters) and to phrasings in
+    Cyrillic or Arabic script, so "madrese" meets "مدرسه" and "zapysaty" meets "записати".
+    """
+    native = words(text)
+    pairs = [(w, t) for w in native if (t := fold_word(w))]
+    if not pairs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int8)
+    script = script_of(text)
+    with_skeleton = query or script in {"cyrillic", "arabic"}
+    if query:
+        algorithms = SCRIPT_STEMMERS.get(script, ())
+    else:
+        algorithms = (STEMMERS[language],) if language in STEMMERS else ()
+    parts = [token_features(t, with_skeleton) for _, t in pairs]
+    if algorithms:
+        parts += [stem_features(w, algorithms) for w, _ in pairs]
+    keys = np.concatenate([k for k, _ in parts])
+    kinds = np.concatenate([k for _, k in parts])
+    unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    return unique, counts.astype(np.float32), kinds[first]
+
+
+def sublinear(count: float) -> float:
     """Dampen repeated features: 1 + ln(count)."""
     return 1.0 + math.log(count) if count > 0 else 0.0

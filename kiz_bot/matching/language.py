@@ -73,9 +73,9 @@ class LanguageDetector:
                 return Detection("uk", 1.0, True, script)
             if letters & _RUSSIAN_ONLY and not letters & _UKRAINIAN_ONLY:
                 return Detection("ru", 1.0, True, script)
-        if script == "arabic" and {"ar", "fa"} <= set(self.languages):
-            if letters & _PERSIAN_ONLY:
-                return Detection("fa", 1.0, True, script)
+        persian = script == "arabic" and letters & _PERSIAN_ONLY
+        if persian and {"ar", "fa"} <= set(self.languages):
+            return Detection("fa", 1.0, True, script)
         if script == "other" or not words(text):
             return Detection(None, 0.0, False, script)
         language, probability = self._identifier.classify(text)

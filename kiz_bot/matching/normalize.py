@@ -10,9 +10,18 @@ from anyascii import anyascii
 
 # Zero-width and bidi control characters carry no meaning for matching.
 _INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A)),
+    [
+        0x200B,
+        0x200C,
+        0x200D,
+        0x200E,
+        0x200F,
+        0x2060,
+        0xFEFF,
+        0x00AD,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ],
     " ",
 )
 # Arabic-script variants that people type interchangeably (keyboard and regional habits).

@@ -58,8 +58,12 @@ def write_faq(folder: Path, today: str = "2026-11-01", **files: str) -> Path:
     """Write the small knowledge base, with any file replaced by the given text."""
     folder.mkdir(parents=True, exist_ok=True)
     contents = {"topics.yaml": TOPICS, "partners.yaml": PARTNERS, "school.yaml": SCHOOL}
-    contents.update({name.replace("_", ".", 1) if "." not in name else name: text
-                     for name, text in files.items()})  # fmt: skip
+    contents.update(
+        {
+            name.replace("_", ".", 1) if "." not in name else name: text
+            for name, text in files.items()
+        }
+    )
     for name, text in contents.items():
         (folder / name).write_text(text.replace("{today}", today), encoding="utf-8")
     return folder

@@ -110,7 +110,9 @@ def test_language_outside_configured_set_is_an_error(tmp_path: Path) -> None:
 
 
 def test_missing_translation_is_a_warning_only(tmp_path: Path) -> None:
-    topics = "languages: [de, en, tr]\ntopics:\n  - id: school\n    names: {de: Schule, en: School}\n"
+    topics = (
+        "languages: [de, en, tr]\ntopics:\n  - id: school\n    names: {de: Schule, en: School}\n"
+    )
     folder = write_faq(tmp_path, **{"topics.yaml": topics})
     found = problems_of(folder, "missing-translation")
     assert found
@@ -127,7 +129,9 @@ def test_unreviewed_text_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_needs_review_is_a_warning(tmp_path: Path) -> None:
-    flagged = SCHOOL.replace("    partners:", "    needs_review: address not confirmed\n    partners:")
+    flagged = SCHOOL.replace(
+        "    partners:", "    needs_review: address not confirmed\n    partners:"
+    )
     found = problems_of(write_faq(tmp_path, **{"school.yaml": flagged}), "needs-review")
     assert [p.severity for p in found] == [Severity.WARNING]
 
@@ -143,8 +147,11 @@ def test_all_four_classic_mistakes_are_reported_at_once(tmp_path: Path) -> None:
     bad_yaml = "topic: school\nentries:\n  - id: x\n   partners: []\n"
     folder = write_faq(
         tmp_path,
-        **{"school.yaml": broken, "dup.yaml": SCHOOL.replace("{today}", "2026-11-01"),
-           "bad.yaml": bad_yaml},  # fmt: skip
+        **{
+            "school.yaml": broken,
+            "dup.yaml": SCHOOL.replace("{today}", "2026-11-01"),
+            "bad.yaml": bad_yaml,
+        },
     )
     codes = {p.code for p in errors_of(folder)}
     assert {"yaml", "duplicate-id", "unknown-key", "unknown-partner"} <= codes

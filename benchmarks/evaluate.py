@@ -1,0 +1,191 @@
+"""Retrieval quality on the labelled question sets: ours and two baselines, same data, same run.
+
+Run with `make eval`. Prints top-1, top-3 and the out-of-scope false-answer rate, overall
+and per language, for tests/data/devset.yaml (tuned on) and tests/data/holdout.yaml
+(never tuned on).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from kiz_bot.advisor import Knowledge
+from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.knowledge.model import Catalogue
+from kiz_bot.matching.index import MatchIndex, MatchParams
+from kiz_bot.matching.normalize import normalize
+from kiz_bot.matching.result import Confidence
+from kiz_bot.settings import BUNDLED_FAQ_DIR
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+# A ranker returns (entry shown or None, up to three entry ids in rank order).
+Ranker = Callable[[str], tuple[str | None, list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One labelled question."""
+
+    q: str
+    lang: str
+    entry: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Evaluation figures for one ranker on one set."""
+
+    top1: float
+    top3: float
+    false_answer: float
+    in_scope: int
+    out_of_scope: int
+    per_language: dict[str, tuple[float, float, int]]
+
+
+def load_items(name: str) -> list[Item]:
+    """Load a labelled question set from tests/data."""
+    raw = YAML(typ="safe").load((DATA / name).read_text(encoding="utf-8"))
+    return [Item(str(r["q"]), str(r["lang"]), r.get("entry")) for r in raw]
+
+
+def evaluate(ranker: Ranker, items: Sequence[Item]) -> Scores:
+    """Score a ranker on labelled questions."""
+    hits1: dict[str, list[bool]] = defaultdict(list)
+    hits3: dict[str, list[bool]] = defaultdict(list)
+    false_answers: list[bool] = []
+    for item in items:
+        shown, ranked = ranker(item.q)
+        if item.entry is None:
+            false_answers.append(shown is not None)
+            continue
+        listed = ([shown] if shown else []) + [r for r in ranked if r != shown]
+        hits1[item.lang].append(shown == item.entry)
+        hits3[item.lang].append(item.entry in listed[:3])
+    all1 = [h for v in hits1.values() for h in v]
+    all3 = [h for v in hits3.values() for h in v]
+    per_language = {
+        lang: (
+            sum(hits1[lang]) / len(hits1[lang]),
+            sum(hits3[lang]) / len(hits3[lang]),
+            len(hits1[lang]),
+        )
+        for lang in sorted(hits1)
+    }
+    return Scores(
+        top1=sum(all1) / max(len(all1), 1),
+        top3=sum(all3) / max(len(all3), 1),
+        false_answer=sum(false_answers) / max(len(false_answers), 1),
+        in_scope=len(all1),
+        out_of_scope=len(false_answers),
+        per_language=per_language,
+    )
+
+
+def ours(catalogue: Catalogue, params: MatchParams | None = None) -> Ranker:
+    """Return the product's matcher as a ranker (answer and choices show an entry)."""
+    index = MatchIndex.build(catalogue, params)
+    smalltalk = Knowledge.build(catalogue).smalltalk if params is None else {}
+
+    def rank(text: str) -> tuple[str | None, list[str]]:
+        if normalize(text) in smalltalk:
+            return None, []
+        result = index.match(text)
+        ids = [c.entry_id for c in result.candidates]
+        shown = ids[0] if result.confidence is not Confidence.NONE and ids else None
+        return shown, ids[:3]
+
+    return rank
+
+
+def _question_texts(catalogue: Catalogue) -> tuple[list[str], list[str]]:
+    texts, ids = [], []
+    for entry in catalogue.entries:
+        for text in entry.texts.values():
+            for phrase in text.phrasings:
+                texts.append(phrase)
+                ids.append(entry.id)
+    return texts, ids
+
+
+def _dedupe(ids: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def wratio_baseline(catalogue: Catalogue, cutoff: float = 60.0) -> Ranker:
+    """Plain rapidfuzz WRatio over all question phrasings; answers above a cutoff."""
+    from rapidfuzz import fuzz, process
+
+    texts, ids = _question_texts(catalogue)
+    choices = [normalize(t) for t in texts]
+
+    def rank(text: str) -> tuple[str | None, list[str]]:
+        found = process.extract(normalize(text), choices, scorer=fuzz.WRatio, limit=30)
+        ranked = _dedupe([ids[i] for _, _, i in found])[:3]
+        best = found[0][1] if found else 0.0
+        return (ranked[0] if ranked and best >= cutoff else None), ranked
+
+    return rank
+
+
+def bm25_baseline(catalogue: Catalogue, cutoff: float = 2.0) -> Ranker:
+    """BM25 (bm25s) over the same phrasings, on the same normalised tokens."""
+    import bm25s
+
+    texts, ids = _question_texts(catalogue)
+    retriever = bm25s.BM25()
+    retriever.index([normalize(t).split() for t in texts], show_progress=False)
+
+    def rank(text: str) -> tuple[str | None, list[str]]:
+        query = [t for t in normalize(text).split() if t in retriever.vocab_dict]
+        if not query:
+            return None, []
+        docs, scores = retriever.retrieve([query], k=30, show_progress=False)
+        ranked = _dedupe([ids[int(d)] for d in docs[0]])[:3]
+        best = float(scores[0][0])
+        return (ranked[0] if best >= cutoff else None), ranked
+
+    return rank
+
+
+def report(name: str, scores: Scores) -> str:
+    """Return one ranker's figures as text."""
+    lines = [
+        f"  {name:<8} top-1 {scores.top1:6.1%}  top-3 {scores.top3:6.1%}  "
+        f"out-of-scope answered {scores.false_answer:6.1%}  "
+        f"(n={scores.in_scope} in scope, {scores.out_of_scope} out of scope)"
+    ]
+    per = "  ".join(
+        f"{lang} {t1:.0%}/{t3:.0%}" for lang, (t1, t3, _) in scores.per_language.items()
+    )
+    lines.append(f"           per language top-1/top-3: {per}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """Print the evaluation of every ranker on every set."""
+    catalogue = require_catalogue(Path(argv[0]) if argv else BUNDLED_FAQ_DIR)
+    rankers = {
+        "ours": ours(catalogue),
+        "wratio": wratio_baseline(catalogue),
+        "bm25": bm25_baseline(catalogue),
+    }
+    for set_name in ("devset.yaml", "holdout.yaml"):
+        if not (DATA / set_name).is_file():
+            continue
+        items = load_items(set_name)
+        print(f"{set_name} ({len(items)} questions)")
+        for name, ranker in rankers.items():
+            print(report(name, evaluate(ranker, items)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,134 @@
+"""Matching benchmark: latency, index build time and memory (run with `make bench`).
+
+Two knowledge bases: the bundled one, and a generated one with 5,000 entries in eight
+languages (words drawn from the bundled phrasings, so the vocabulary and word lengths are
+realistic). Each scenario runs in a fresh process so that peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, frozen_map
+from kiz_bot.matching.index import MatchIndex
+from kiz_bot.settings import BUNDLED_FAQ_DIR
+
+QUERIES = 2000
+SEED = 20261125
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    chars = list(text)
+    for _ in range(rng.randint(0, 2)):
+        if len(chars) > 3:
+            i = rng.randrange(len(chars))
+            chars[i] = rng.choice("aeioustnr")
+    return "".join(chars)
+
+
+def synthetic(base: Catalogue, n_entries: int, rng: random.Random) -> Catalogue:
+    """Return a catalogue of n_entries, eight languages, six phrasings each."""
+    words: dict[str, list[str]] = {lang: [] for lang in base.languages}
+    for entry in base.entries:
+        for lang, text in entry.texts.items():
+            for phrase in (*text.phrasings, *text.keywords):
+                words[lang].extend(phrase.split())
+    entries = []
+    for number in range(n_entries):
+        texts = {}
+        for lang in base.languages:
+            pool = words[lang] or words[base.source_language]
+            phrasings = [" ".join(rng.choices(pool, k=rng.randint(3, 9))) for _ in range(6)]
+            keywords = tuple(rng.choices(pool, k=4))
+            texts[lang] = EntryText(phrasings[0], "answer", tuple(phrasings[1:]), keywords)
+        entries.append(Entry(f"entry-{number}", base.topics[0].id, frozen_map(texts)))
+    return Catalogue(base.languages, base.topics, tuple(entries), base.partners)
+
+
+def _queries(catalogue: Catalogue, rng: random.Random, n: int) -> list[str]:
+    phrases = [p for e in catalogue.entries for t in e.texts.values() for p in t.phrasings]
+    queries = [_typo(rng, rng.choice(phrases)) for _ in range(n)]
+    # Long rambling messages: three phrasings run together.
+    queries += [" ".join(rng.choices(phrases, k=3)) for _ in range(n // 10)]
+    return queries
+
+
+def scenario(name: str) -> dict[str, object]:
+    """Run one scenario in this process and return its figures."""
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    base = require_catalogue(BUNDLED_FAQ_DIR)
+    loaded = time.perf_counter()
+    catalogue = base if name == "bundled" else synthetic(base, 5000, rng)
+    generated = time.perf_counter()
+    index = MatchIndex.build(catalogue)
+    built = time.perf_counter()
+    queries = _queries(catalogue, rng, QUERIES)
+    for q in queries[:50]:
+        index.match(q)
+    timings = []
+    for q in queries:
+        t0 = time.perf_counter()
+        index.match(q)
+        timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return {
+        "scenario": name,
+        "entries": len(catalogue.entries),
+        "phrasings": len(index.phrases),
+        "load_faq_s": round(loaded - started, 3),
+        "build_index_s": round(built - generated, 3),
+        "queries": len(timings),
+        "p50_ms": round(statistics.median(timings), 3),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 3),
+        "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 3),
+        "max_ms": round(timings[-1], 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def startup() -> dict[str, object]:
+    """Time `build_services` with the bundled knowledge base, as the bot does at start."""
+    started = time.perf_counter()
+    from kiz_bot.bootstrap import build_services
+    from kiz_bot.settings import Settings
+
+    build_services(Settings())
+    return {
+        "scenario": "startup",
+        "startup_s": round(time.perf_counter() - started, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> int:
+    """Run every scenario in its own process and print a table."""
+    if len(sys.argv) > 1:
+        figures = startup() if sys.argv[1] == "startup" else scenario(sys.argv[1])
+        print(json.dumps(figures))
+        return 0
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    for name in ("startup", "bundled", "synthetic-5000"):
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.matching", name],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        print(out.stdout.strip())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

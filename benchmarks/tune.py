@@ -1,0 +1,136 @@
+"""Choose the matcher's weights and thresholds on the development set (never on the holdout).
+
+Run with `python -m benchmarks.tune`. Prints the best settings found by a grid search and
+their figures on both sets; the chosen values go into MatchParams with a note in
+docs/matching.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from benchmarks.evaluate import Item, load_items
+from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.matching.index import Components, MatchIndex, MatchParams
+from kiz_bot.settings import BUNDLED_FAQ_DIR
+
+MAX_FALSE_ANSWER = 0.08  # leave room under the 10 % bar for questions nobody has seen
+ANSWER_PRECISION = 0.97  # answer directly only when the top entry is almost always right
+
+
+@dataclass
+class Evidence:
+    """The components of every item, computed once per index."""
+
+    items: list[Item]
+    parts: list[Components | None]
+    labels: list[int]  # entry position or -1 for out of scope
+
+
+def collect(index: MatchIndex, items: list[Item]) -> Evidence:
+    """Compute the components of every item against every entry."""
+    position = {e: i for i, e in enumerate(index.entry_ids)}
+    parts = [index.components(item.q, len(index.entry_ids)) for item in items]
+    labels = [position.get(item.entry, -2) if item.entry else -1 for item in items]
+    return Evidence(items, parts, labels)
+
+
+def score_all(
+    ev: Evidence, p: MatchParams
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]
+]:
+    """Return per item: best entry, best score, second score, label in top 3."""
+    best = np.full(len(ev.items), -1, dtype=np.int64)
+    s1 = np.zeros(len(ev.items))
+    s2 = np.zeros(len(ev.items))
+    top3 = np.zeros(len(ev.items), dtype=bool)
+    for i, parts in enumerate(ev.parts):
+        if parts is None:
+            continue
+        scores = parts.combined(p)
+        order = np.argsort(-scores, kind="stable")
+        best[i] = parts.entries[order[0]]
+        s1[i] = scores[order[0]]
+        s2[i] = scores[order[1]] if order.size > 1 else 0.0
+        top3[i] = ev.labels[i] in set(parts.entries[order[:3]].tolist())
+    return best, s1, s2, top3
+
+
+def thresholds(ev: Evidence, p: MatchParams) -> tuple[MatchParams, float, float, float]:
+    """Pick the choices threshold (in scope vs out of scope), then answer threshold and margin."""
+    best, s1, s2, top3 = score_all(ev, p)
+    labels = np.asarray(ev.labels)
+    in_scope = labels >= 0
+    oos = labels == -1
+    correct = (best == labels) & in_scope
+    chosen = None
+    for t in np.arange(0.05, 1.2, 0.005):
+        shown = s1 >= t
+        false = (shown & oos).sum() / max(oos.sum(), 1)
+        if false <= MAX_FALSE_ANSWER:
+            top1 = (correct & shown).sum() / in_scope.sum()
+            chosen = (float(t), float(top1), float(false))
+            break
+    if chosen is None:
+        return p, 0.0, 0.0, 0.0
+    t_choice, top1, false = chosen
+    # Answer directly only where the top entry is right at least 95 % of the time.
+    best_answer = (t_choice, 0.0, 0.0)
+    for t_answer, margin in itertools.product(
+        np.arange(t_choice, 1.5, 0.02), np.arange(0, 0.3, 0.02)
+    ):
+        answered = (s1 >= t_answer) & (s1 - s2 >= margin) & in_scope
+        if answered.sum() == 0:
+            continue
+        precision = (answered & correct).sum() / answered.sum()
+        share = answered.sum() / in_scope.sum()
+        if precision >= ANSWER_PRECISION and share > best_answer[2]:
+            best_answer = (float(t_answer), float(margin), float(share))
+    tuned = replace(
+        p,
+        choices_threshold=round(t_choice, 3),
+        answer_threshold=round(best_answer[0], 3),
+        answer_margin=round(best_answer[1], 3),
+    )
+    return tuned, top1, float(top3[in_scope].mean()), false
+
+
+def main() -> int:
+    """Grid-search the weights on the devset and print the best settings."""
+    catalogue = require_catalogue(BUNDLED_FAQ_DIR)
+    dev = load_items("devset.yaml")
+    results = []
+    for stem_weight, skeleton_weight in itertools.product((0.3, 0.7), (0.2, 0.4, 0.8)):
+        base = MatchParams(stem_weight=stem_weight, skeleton_weight=skeleton_weight)
+        index = MatchIndex.build(catalogue, base)
+        ev = collect(index, dev)
+        grid = itertools.product(
+            (0.7, 0.9, 1.2), (0.1, 0.2), (0.0, 0.1, 0.2), (0.1, 0.2), (0.0, 0.1), (0.05, 0.1, 0.15)
+        )
+        for w_doc, w_query, w_skeleton, w_phrase, w_fuzzy, w_length in grid:
+            p = replace(
+                base,
+                w_document=w_doc,
+                w_query=w_query,
+                w_phrase=w_phrase,
+                w_fuzzy=w_fuzzy,
+                w_length=w_length,
+                w_skeleton=w_skeleton,
+            )
+            tuned, top1, top3, false = thresholds(ev, p)
+            results.append((top1, top3, -false, tuned))
+        best = max(results, key=lambda r: r[:3])[:3]
+        print(f"stem {stem_weight} skeleton {skeleton_weight}: best so far {best}")
+    results.sort(key=lambda r: r[:3], reverse=True)
+    for top1, top3, false, tuned in results[:5]:
+        print(f"top-1 {top1:.3f} top-3 {top3:.3f} false {-false:.3f} {tuned}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kiz_bot.advisor import Advisor, Knowledge, ReplyKind, client_language
+from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, Partner, PartnerText, Topic
+from kiz_bot.knowledge.model import frozen_map as fm
+from kiz_bot.matching.language import LanguageDetector
+from kiz_bot.settings import BUNDLED_FAQ_DIR
+from kiz_bot.stats.events import Outcome
+
+DAY = date(2026, 11, 25)
+
+
+def text(question: str, answer: str, *alternatives: str, reviewed: bool = False) -> EntryText:
+    return EntryText(question, answer, alternatives, reviewed=reviewed)
+
+
+def tiny_catalogue() -> Catalogue:
+    kita = Entry(
+        "kita-registration",
+        "early-childhood",
+        fm(
+            {
+                "de": text(
+                    "Wie melde ich mein Kind in der Kita an?",
+                    "Beim Jugendamt.",
+                    "Kita Anmeldung",
+                    "Kindergartenplatz finden",
+                    reviewed=True,
+                ),
+                "en": text(
+                    "How do I register my child for a Kita?",
+                    "At the youth office.",
+                    "kindergarten place",
+                    "daycare registration",
+                ),
+            }
+        ),
+        partners=("youth-welfare-office",),
+    )
+    fees = Entry(
+        "kita-fees",
+        "early-childhood",
+        fm(
+            {
+                "de": text(
+                    "Was kostet die Kita?",
+                    "Das hängt vom Einkommen ab.",
+                    "Kita Gebühren",
+                    "Elternbeitrag Kita",
+                    reviewed=True,
+                ),
+                "en": text("How much does a Kita cost?", "It depends on income.", "kita fees"),
+                "tr": text("Kreş ne kadar?", "Gelire bağlı.", "kita ücreti"),
+            }
+        ),
+        partners=("youth-welfare-office",),
+    )
+    partners = (
+        Partner("youth-welfare-office", fm({"de": PartnerText("Jugendamt", "Kita")})),
+        Partner(
+            "integration-centre", fm({"de": PartnerText("KI", "Beratung")}), phone="0212 290 2225"
+        ),
+    )
+    topic = Topic("early-childhood", "👶", fm({"de": "Kita"}))
+    smalltalk = fm(
+        {
+            "greeting": fm({"de": ("hallo",), "tr": ("merhaba",)}),
+            "thanks": fm({"de": ("danke",)}),
+            "help": fm({"en": ("help",)}),
+        }
+    )
+    return Catalogue(("de", "en", "tr"), (topic,), (kita, fees), partners, smalltalk)
+
+
+@pytest.fixture
+def advisor() -> Advisor:
+    knowledge = Knowledge.build(tiny_catalogue())
+    return Advisor(lambda: knowledge, LanguageDetector(("de", "en", "tr")), today=lambda: DAY)
+
+
+def test_confident_question_gets_the_answer_with_partners_and_event(advisor: Advisor) -> None:
+    reply = advisor.ask("Wie melde ich mein Kind in der Kita an?")
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.entry is not None
+    assert reply.entry.id == "kita-registration"
+    assert reply.language == "de"
+    assert [p.id for p in reply.partners] == ["youth-welfare-office"]
+    assert [(e.outcome, e.entry_id, e.topic, e.day) for e in reply.events] == [
+        (Outcome.ANSWERED, "kita-registration", "early-childhood", DAY)
+    ]
+    assert not reply.unreviewed
+
+
+def test_unrelated_question_is_not_found_and_refers_to_a_person(advisor: Advisor) -> None:
+    reply = advisor.ask("Wie wird das Wetter morgen in Berlin?")
+    assert reply.kind is ReplyKind.NOT_FOUND
+    assert reply.entry is None
+    assert "integration-centre" in [p.id for p in reply.partners]
+    assert reply.events[0].outcome is Outcome.UNANSWERED
+    assert reply.events[0].entry_id is None
+
+
+def test_two_close_entries_are_offered_as_choices(advisor: Advisor) -> None:
+    reply = advisor.ask("Kita Anmeldung oder Kita Gebühren")
+    assert reply.kind is ReplyKind.CHOICES
+    assert {e.id for e in reply.alternatives} == {"kita-registration", "kita-fees"}
+    assert reply.events[0].outcome is Outcome.CHOICES
+
+
+def test_missing_translation_falls_back_to_german_and_english(advisor: Advisor) -> None:
+    reply = advisor.ask("Kreşe nasıl kayıt olurum, kita anmeldung", chosen="tr")
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.entry is not None
+    assert reply.entry.id == "kita-registration"
+    assert reply.fallback
+    assert [s.language for s in reply.shown] == ["de", "en"]
+    assert reply.unreviewed  # the English text is not reviewed
+
+
+def test_unreviewed_translation_is_marked(advisor: Advisor) -> None:
+    reply = advisor.ask("How much does a Kita cost?")
+    assert reply.language == "en"
+    assert reply.unreviewed
+    assert not reply.fallback
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Hallo!", ReplyKind.GREETING),
+        ("merhaba", ReplyKind.GREETING),
+        ("Danke", ReplyKind.THANKS),
+        ("help", ReplyKind.HELP),
+        ("   ", ReplyKind.EMPTY),
+        ("👍👍", ReplyKind.EMPTY),
+    ],
+)
+def test_small_talk_gets_a_friendly_reply_not_an_entry(
+    advisor: Advisor, message: str, kind: ReplyKind
+) -> None:
+    reply = advisor.ask(message)
+    assert reply.kind is kind
+    assert reply.entry is None
+    assert reply.events == ()
+
+
+def test_explicit_choice_wins_over_detection_and_client(advisor: Advisor) -> None:
+    assert advisor.language_for("Wie melde ich mein Kind an?", chosen="tr", client="en") == "tr"
+
+
+def test_confident_detection_wins_over_client_language(advisor: Advisor) -> None:
+    assert advisor.language_for("Wie melde ich mein Kind in der Kita an?", client="en") == "de"
+
+
+def test_client_language_used_when_detection_is_unsure(advisor: Advisor) -> None:
+    assert advisor.language_for("Kita?", client="tr-TR") == "tr"
+
+
+def test_source_language_when_nothing_is_known(advisor: Advisor) -> None:
+    assert advisor.language_for("Kita?", client="ja") == "de"
+
+
+def test_client_language_codes_are_negotiated() -> None:
+    served = ("de", "en", "tr", "fa", "uk")
+    assert client_language("uk-UA", served) == "uk"
+    assert client_language("prs", served) == "fa"
+    assert client_language("pt-BR", served) is None
+    assert client_language("not a locale!", served) is None
+    assert client_language(None, served) is None
+
+
+def test_helpful_rating_records_helpful(advisor: Advisor) -> None:
+    reply = advisor.rate("kita-fees", "en", helpful=True)
+    assert reply is not None
+    assert [e.outcome for e in reply.events] == [Outcome.HELPFUL]
+
+
+def test_not_helpful_rating_refers_to_people(advisor: Advisor) -> None:
+    reply = advisor.rate("kita-fees", "en", helpful=False)
+    assert reply is not None
+    assert reply.kind is ReplyKind.REFERRAL
+    assert [p.id for p in reply.partners] == ["youth-welfare-office", "integration-centre"]
+    outcomes = [(e.outcome, e.partner_id) for e in reply.events]
+    assert outcomes == [
+        (Outcome.NOT_HELPFUL, None),
+        (Outcome.REFERRED, "youth-welfare-office"),
+        (Outcome.REFERRED, "integration-centre"),
+    ]
+
+
+def test_unknown_entry_ids_are_refused_politely(advisor: Advisor) -> None:
+    assert advisor.show("no-such-entry", "de") is None
+    assert advisor.rate("no-such-entry", "de", helpful=True) is None
+
+
+def test_contact_shows_the_integration_centre(advisor: Advisor) -> None:
+    reply = advisor.contact("de")
+    assert [p.phone for p in reply.partners] == ["0212 290 2225"]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Advisor:
+    knowledge = Knowledge.build(require_catalogue(BUNDLED_FAQ_DIR))
+    languages = knowledge.catalogue.languages
+    return Advisor(lambda: knowledge, LanguageDetector(languages), today=lambda: DAY)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry", "language"),
+    [
+        ("kita platz nasil bulurum", "kita-registration", "tr"),
+        ("kak zapisat rebenka v shkolu", "school-enrolment-newcomers", "ru"),
+        ("Kindergeld beantragen wie", "child-benefit", "de"),
+        ("كيف أحصل على Kindergeld", "child-benefit", "ar"),
+        (
+            "Jestem elektrykiem, jak uznać moje kwalifikacje zawodowe?",
+            "qualification-recognition",
+            "pl",
+        ),
+        ("Як записатися на інтеграційний курс?", "integration-course", "uk"),
+    ],
+)
+def test_bundled_knowledge_answers_real_phrasings_in_their_language(
+    bundled: Advisor, question: str, entry: str, language: str
+) -> None:
+    reply = bundled.ask(question)
+    shown = reply.entry or (reply.alternatives[0] if reply.alternatives else None)
+    assert shown is not None
+    assert shown.id == entry
+    assert reply.language == language
+
+
+def test_one_word_question_is_answered_or_offers_its_topic(bundled: Advisor) -> None:
+    reply = bundled.ask("Kita?")
+    shown = [reply.entry] if reply.entry else list(reply.alternatives)
+    assert shown
+    assert {e.topic for e in shown} == {"early-childhood"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What will the weather be like tomorrow?",
+        "Wer hat gestern das Fußballspiel gewonnen?",
+        "рецепт борща",
+    ],
+)
+def test_bundled_knowledge_does_not_answer_out_of_scope(bundled: Advisor, question: str) -> None:
+    assert bundled.ask(question).kind is ReplyKind.NOT_FOUND
+
+
+def test_core_packages_never_import_telegram() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "kiz_bot"
+    core = [p for p in root.rglob("*.py") if "bot" not in p.relative_to(root).parts[:1]]
+    offenders = []
+    for path in core:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "telegram"]
+    assert core, "no core modules found"
+    assert offenders == []
