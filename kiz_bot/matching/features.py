@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from functools import lru_cache
 
 import numpy as np
@@ -54,7 +55,8 @@ def skeleton(token: str) -> str:
 
 
 def _key(feature: str) -> int:
-    return hash(feature) & HASH_MASK
+    # crc32, not hash(): Python salts str hashes per process, and results must be repeatable.
+    return zlib.crc32(feature.encode()) & HASH_MASK
 
 
 @lru_cache(maxsize=262144)

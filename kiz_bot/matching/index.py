@@ -26,6 +26,7 @@ from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FUZZY_PHRASES = 3
+SPAN = HASH_MASK + 1  # entry * SPAN + feature packs a pair into one integer
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class MatchParams:
     answer_threshold: float = 0.615
     answer_margin: float = 0.04
     choices_threshold: float = 0.615
-    shortlist: int = 30
+    shortlist: int = 12
     stage_one_features: int = 64
     max_candidates: int = 5
 
@@ -113,7 +114,7 @@ class MatchIndex:
     params: MatchParams
     idf: FloatArray = field(repr=False)
     group: FloatArray = field(repr=False)
-    seen: npt.NDArray[np.bool_] = field(repr=False)
+    vocabulary: IntArray = field(repr=False)  # sorted hashed features; a row is a position
     documents_t: sparse.csr_matrix = field(repr=False)  # features x (entry, language) documents
     document_starts: IntArray = field(repr=False)
     words_t: sparse.csr_matrix = field(repr=False)  # word features x entries, 1 where used
@@ -123,9 +124,7 @@ class MatchIndex:
     phrase_factor: FloatArray = field(repr=False)
     normalized: tuple[str, ...] = field(repr=False)
     max_idf: float = 1.0
-    _scratch: FloatArray = field(
-        default_factory=lambda: np.zeros(HASH_MASK + 1, dtype=np.float32), repr=False
-    )
+    _scratch: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -229,6 +228,8 @@ class MatchIndex:
         members = np.concatenate(groups)
         sub = self.phrase_matrix[members]
         with self._lock:
+            if self._scratch.size != self.vocabulary.size:
+                self._scratch = np.zeros(self.vocabulary.size, dtype=np.float32)
             # A dense query vector, reused between calls: a gather beats a search per feature.
             self._scratch[query.rows] = query.weights
             contributions = sub.data * self._scratch[sub.indices]
@@ -240,10 +241,11 @@ class MatchIndex:
         return [(sums[bounds[i] : bounds[i + 1]], g) for i, g in enumerate(groups)]
 
     def _query(self, text: str) -> _Query | None:
-        keys, counts, kinds = encode(text, query=True)
-        if not keys.size:
+        hashed, counts, kinds = encode(text, query=True)
+        if not hashed.size or not self.vocabulary.size:
             return None
-        known = self.seen[keys]
+        keys = np.minimum(np.searchsorted(self.vocabulary, hashed), self.vocabulary.size - 1)
+        known = self.vocabulary[keys] == hashed
         idf = np.where(known, self.idf[keys], self.max_idf).astype(np.float32)
         weights = (1 + np.log(counts)) * idf * self.group_of(kinds)
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
@@ -281,9 +283,15 @@ class MatchIndex:
 def _build(
     entry_ids: tuple[str, ...], phrases: tuple[Phrase, ...], params: MatchParams
 ) -> MatchIndex:
-    n_features = HASH_MASK + 1
     n_entries = len(entry_ids)
-    encoded = [encode(ph.text, query=False, language=ph.language) for ph in phrases]
+    hashed = [encode(ph.text, query=False, language=ph.language) for ph in phrases]
+    vocabulary = (
+        np.unique(np.concatenate([k for k, _, _ in hashed])) if hashed else np.zeros(0, np.int64)
+    )
+    n_features = vocabulary.size
+    # Rows are positions in the sorted vocabulary: arrays sized by what the texts use.
+    encoded = [(np.searchsorted(vocabulary, k), c, t) for k, c, t in hashed]
+    del hashed
     kind_of = np.full(n_features, NGRAM, dtype=np.int8)
     for keys, _, kinds in encoded:
         kind_of[keys[kinds == SKELETON]] = SKELETON
@@ -297,10 +305,21 @@ def _build(
 
     # Document frequency over entries: a feature in every entry carries no evidence.
     phrase_entry = np.asarray([ph.entry for ph in phrases], dtype=np.int64)
-    all_keys = np.concatenate([k for k, _, _ in encoded]) if encoded else np.zeros(0, np.int64)
-    all_entries = np.repeat(phrase_entry, [k.size for k, _, _ in encoded])
-    pairs = np.unique(all_entries * (HASH_MASK + 1) + all_keys)
-    df = np.bincount(pairs & HASH_MASK, minlength=n_features).astype(np.float32)
+    bounds = np.searchsorted(phrase_entry, np.arange(n_entries + 1))
+    members_of = [np.arange(bounds[e], bounds[e + 1]) for e in range(n_entries)]
+    entry_keys = [
+        np.unique(np.concatenate([encoded[m][0] for m in members]))
+        if members.size
+        else np.zeros(0, dtype=np.int64)
+        for members in members_of
+    ]
+    df = np.zeros(n_features, dtype=np.float32)
+    for keys in entry_keys:
+        df[keys] += 1
+    pairs = np.concatenate(
+        [e * SPAN + keys for e, keys in enumerate(entry_keys)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
     idf = np.where(df > 0, np.log(max(n_entries, 1) / np.maximum(df, 1)), 0).astype(np.float32)
 
     phrase_matrix = _unit_rows([(k, c) for k, c, _ in encoded], idf, group, n_features)
@@ -329,14 +348,13 @@ def _build(
             shape=(n_features, n_entries),
         )
 
-    members_of = [np.flatnonzero(phrase_entry == e) for e in range(n_entries)]
     return MatchIndex(
         entry_ids=entry_ids,
         phrases=phrases,
         params=params,
         idf=idf,
         group=group,
-        seen=df > 0,
+        vocabulary=vocabulary,
         documents_t=_unit_rows(documents, idf, group, n_features).T.tocsr(),
         document_starts=np.searchsorted(document_entry, np.arange(n_entries)).astype(np.int64),
         words_t=incidence(WORD),
