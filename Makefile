@@ -49,9 +49,10 @@ bench-e2e: $(STAMP)
 
 ## i18n: extract UI strings, update every catalogue, check them
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-location --sort-output --project kiz-bot kiz_bot
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F locales/babel.cfg -k N_ -o locales/messages.pot --no-location --sort-output --project kiz-bot kiz_bot
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/pybabel compile -d locales -D messages --statistics
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/bot/test_catalogues.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -21,7 +21,7 @@ LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa", "pl")
 
 
 def _py3langid() -> object:
-    from kiz_bot.matching.language import LanguageDetector  # noqa: PLC0415
+    from kiz_bot.matching.language import LanguageDetector
 
     detector = LanguageDetector(LANGUAGES)
     detector.warm_up()
@@ -29,7 +29,7 @@ def _py3langid() -> object:
 
 
 def _lingua() -> object:
-    from lingua import Language, LanguageDetectorBuilder  # noqa: PLC0415
+    from lingua import Language, LanguageDetectorBuilder
 
     names = {
         "de": Language.GERMAN, "en": Language.ENGLISH, "tr": Language.TURKISH,

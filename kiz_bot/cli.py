@@ -13,6 +13,7 @@ from pathlib import Path
 from kiz_bot import __version__
 from kiz_bot.knowledge.problems import KnowledgeError, Severity
 from kiz_bot.settings import Settings, SettingsError
+from kiz_bot.stats.cli import add_stats_parser
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -122,12 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     cover.add_argument("dir", nargs="?", help="folder (default: KIZ_FAQ_DIR or faq/)")
     cover.set_defaults(func=_faq_coverage)
 
-    try:
-        from kiz_bot.stats.cli import add_stats_parser
-    except ImportError:  # the statistics commands are optional until installed
-        pass
-    else:
-        add_stats_parser(commands)
+    add_stats_parser(commands)
     return parser
 
 
@@ -139,9 +135,9 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     except SettingsError as exc:
         print(f"kiz-bot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    # The bot logs at the configured level; one-shot commands only say what went wrong.
+    level = settings.log_level if args.command == "run" else "WARNING"
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args, settings))
     except KnowledgeError as exc:
@@ -157,4 +153,8 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         print(f"kiz-bot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:
+        # The reader went away (e.g. `kiz-bot faq export | head`): stop quietly.
+        sys.stderr.close()
         return EXIT_OK

@@ -27,18 +27,16 @@ def partner_card(partner: Partner, language: str, source_language: str) -> str:
     """Return a partner's card as plain text: name, what they do, how to reach them."""
     _ = translator(language).gettext
     text = partner.text(language, source_language)
+    spoken = ", ".join(language_name(code) for code in partner.languages_spoken)
+    details = [
+        (_("Phone"), partner.phone),
+        (_("E-mail"), partner.email),
+        (_("Address"), partner.address),
+        (_("Website"), partner.website),
+        (_("Languages"), spoken),
+    ]
     lines = [f"{text.name}: {text.helps_with}"]
-    if partner.phone:
-        lines.append(f"  {_('Phone')}: {partner.phone}")
-    if partner.email:
-        lines.append(f"  {_('E-mail')}: {partner.email}")
-    if partner.address:
-        lines.append(f"  {_('Address')}: {partner.address}")
-    if partner.website:
-        lines.append(f"  {_('Website')}: {partner.website}")
-    if partner.languages_spoken:
-        names = ", ".join(language_name(code) for code in partner.languages_spoken)
-        lines.append(f"  {_('Languages')}: {names}")
+    lines += [f"  {label}: {value}" for label, value in details if value]
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # numbers, e-mail addresses, URLs. It starts and ends with a letter or digit so that
 # surrounding punctuation and spaces keep the direction of the sentence.
 _LTR_RUN = re.compile(
-    r"(?:[+(]?)[0-9A-Za-z\u00c0-\u024f]"
+    r"(?:[+(/@]?)[0-9A-Za-z\u00c0-\u024f]"
     r"(?:[0-9A-Za-z\u00c0-\u024f@._:/?#=&%~+\-() ]*[0-9A-Za-z\u00c0-\u024f/)])?"
 )
 
@@ -61,63 +61,57 @@ class _Sanitizer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.rtl = rtl
         self.out: list[str] = []
-        self.open: list[str] = []
+        self.open: list[tuple[str, str]] = []  # (name, opening tag as written out)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = next((v for k, v in attrs if k == "href" and v), None)
-            if href and urlsplit(href).scheme in _LINK_SCHEMES:
-                self.out.append(f'<a href="{escape(href, quote=True)}">')
-                self.open.append("a")
-            return
         if tag == "br":
             self.out.append("\n")
             return
-        name = _ALLOWED.get(tag)
-        if name is not None and name not in self.open:
-            self.out.append(f"<{name}>")
-            self.open.append(name)
+        opening: str | None = None
+        if tag == "a":
+            href = next((v for k, v in attrs if k == "href" and v), None)
+            if href and urlsplit(href.strip()).scheme in _LINK_SCHEMES:
+                opening = f'<a href="{escape(href.strip(), quote=True)}">'
+        elif tag in _ALLOWED:
+            opening = f"<{_ALLOWED[tag]}>"
+        name = _ALLOWED.get(tag, "a")
+        if opening is not None and all(n != name for n, _ in self.open):
+            self.out.append(opening)
+            self.open.append((name, opening))
 
     def handle_endtag(self, tag: str) -> None:
         name = "a" if tag == "a" else _ALLOWED.get(tag)
-        if name is None or name not in self.open:
+        if name is None or all(n != name for n, _ in self.open):
             return
         # Close everything opened after it too: Telegram rejects crossed tags.
         while self.open:
-            inner = self.open.pop()
+            inner, _ = self.open.pop()
             self.out.append(f"</{inner}>")
             if inner == name:
                 break
 
     def handle_data(self, data: str) -> None:
-        paragraphs = data.split("\n\n")
-        for number, paragraph in enumerate(paragraphs):
+        for number, paragraph in enumerate(data.split("\n\n")):
             if number:
                 # Tags never span a paragraph break, so a long text can be split there.
-                reopen = list(self.open)
-                self.out.extend(f"</{t}>" for t in reversed(reopen))
+                self.out.extend(f"</{n}>" for n, _ in reversed(self.open))
                 self.out.append("\n\n")
-                self.out.extend(_opening(t) for t in reopen)
+                self.out.extend(opening for _, opening in self.open)
             self.out.append(text(paragraph, rtl=self.rtl))
 
     def result(self) -> str:
+        """Return the sanitised HTML with every tag closed."""
         self.close()
-        self.out.extend(f"</{t}>" for t in reversed(self.open))
+        self.out.extend(f"</{n}>" for n, _ in reversed(self.open))
         self.open.clear()
         return "".join(self.out)
-
-
-def _opening(tag: str) -> str:
-    # A reopened link has lost its address; bold stays bold, a split link becomes text.
-    return "" if tag == "a" else f"<{tag}>"
 
 
 def staff_html(value: str, *, rtl: bool = False) -> str:
     """Return staff-written HTML reduced to the tags Telegram accepts, with all text escaped."""
     sanitizer = _Sanitizer(rtl=rtl)
     sanitizer.feed(value.replace("\r\n", "\n"))
-    html_text = sanitizer.result()
-    return re.sub(r"</a>", "</a>", html_text) if "a" in sanitizer.open else html_text
+    return sanitizer.result()
 
 
 def telegram_length(html_text: str) -> int:
@@ -165,8 +159,9 @@ def _split_paragraph(paragraph: str, limit: int) -> list[str]:
             cut = _break_point(current)
             head, tail = current[:cut], current[cut:]
             tags_at_cut = _open_after(head)
-            chunks.append("".join(head).rstrip() + "".join(f"</{_name(t)}>" for t in reversed(tags_at_cut)))
-            current = [t for t in tags_at_cut if _name(t) != "a"] + _lstrip(tail)
+            closing_at_cut = "".join(f"</{_name(t)}>" for t in reversed(tags_at_cut))
+            chunks.append("".join(head).rstrip() + closing_at_cut)
+            current = tags_at_cut + _lstrip(tail)
             size = sum(_len(t) for t in current)
         current.append(token)
         size += _len(token)

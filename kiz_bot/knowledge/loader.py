@@ -470,6 +470,9 @@ def load_catalogue(
         if path.name not in special:
             entries.extend(_load_entries(path, languages, topic_ids, ctx))
     _check_duplicates(((e.id, e.source) for e in entries), "entry", ctx)
+    # Entries follow the topic order of topics.yaml (menus, export), then file order.
+    topic_order = {t.id: n for n, t in enumerate(topics)}
+    entries.sort(key=lambda e: topic_order.get(e.topic, len(topic_order)))
     known_partners = {p.id for p in partners}
     for file, line, refs in ctx.pending_refs:  # type: ignore[attr-defined]
         for ref in refs:

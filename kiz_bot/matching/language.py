@@ -38,9 +38,7 @@ def script_of(text: str) -> str:
     """Return the dominant script of a text: latin, cyrillic, arabic or other."""
     counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
     best = max(counts, key=counts.__getitem__)
-    if counts[best]:
-        return best
-    return "other" if any(char.isalpha() for char in text) else "other"
+    return best if counts[best] else "other"
 
 
 class LanguageDetector:

@@ -1,0 +1,105 @@
+"""The retry policy for Bot API calls: 5xx, timeouts and dropped connections, never a 400."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import HTTPXRequest, RequestData
+from telegram.request._baserequest import BaseRequest
+
+log = logging.getLogger(__name__)
+
+_DEFAULT = BaseRequest.DEFAULT_NONE
+MAX_RETRY_AFTER = 60.0  # seconds; Telegram asks for longer only when something is badly wrong
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently to try a Bot API call again."""
+
+    attempts: int = 6
+    first_delay: float = 0.2
+    max_delay: float = 5.0
+    retry_flood: bool = False  # 429s: left to AIORateLimiter when it is on
+
+    def delay(self, attempt: int) -> float:
+        """Return the pause before retry number attempt (1-based): exponential, jittered."""
+        base = min(self.max_delay, self.first_delay * 2.0 ** (attempt - 1))
+        return base * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not security
+
+
+def retry_after(payload: bytes) -> float | None:
+    """Return the retry_after seconds of a 429 answer, if it says so."""
+    try:
+        data = json.loads(payload)
+        seconds = data["parameters"]["retry_after"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return float(seconds) if isinstance(seconds, int | float) else None
+
+
+class RetryingRequest(HTTPXRequest):
+    """HTTPXRequest that tries again where python-telegram-bot would lose the call.
+
+    Retried: HTTP 5xx, timeouts, refused or dropped connections, and 429 when
+    ``retry_flood`` is set. Never retried: 4xx answers such as 400 Bad Request, which
+    would fail the same way again. A timed-out call may have arrived, so a retry can
+    duplicate a message: for a family waiting for an answer, a rare duplicate is better
+    than a lost reply.
+    """
+
+    def __init__(self, *args: object, policy: RetryPolicy | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.policy = policy or RetryPolicy()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = _DEFAULT,
+        write_timeout: ODVInput[float] = _DEFAULT,
+        connect_timeout: ODVInput[float] = _DEFAULT,
+        pool_timeout: ODVInput[float] = _DEFAULT,
+    ) -> tuple[int, bytes]:
+        """Do the request, retrying transient failures with backoff."""
+        endpoint = url.rsplit("/", 1)[-1]  # the method name only: the URL holds the token
+        attempt = 0
+        while True:
+            attempt += 1
+            last = attempt >= self.policy.attempts
+            try:
+                code, payload = await super().do_request(
+                    url,
+                    method,
+                    request_data,
+                    read_timeout,
+                    write_timeout,
+                    connect_timeout,
+                    pool_timeout,
+                )
+            except (TimedOut, NetworkError) as error:
+                if last:
+                    raise
+                log.warning(
+                    "Bot API %s failed (%s); retry %d", endpoint, type(error).__name__, attempt
+                )
+                await asyncio.sleep(self.policy.delay(attempt))
+                continue
+            if code >= HTTPStatus.INTERNAL_SERVER_ERROR and not last:
+                log.warning("Bot API %s answered %d; retry %d", endpoint, code, attempt)
+                await asyncio.sleep(self.policy.delay(attempt))
+                continue
+            if code == HTTPStatus.TOO_MANY_REQUESTS and self.policy.retry_flood and not last:
+                wait = min(retry_after(payload) or self.policy.delay(attempt), MAX_RETRY_AFTER)
+                log.warning("Bot API %s asked to wait %.1f s; retry %d", endpoint, wait, attempt)
+                await asyncio.sleep(wait)
+                continue
+            return code, payload

@@ -1,0 +1,57 @@
+"""Run the Telegram bot: long polling by default, webhook mode with --webhook URL."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import sys
+
+from kiz_bot.bot.app import ALLOWED_UPDATES, build_application
+from kiz_bot.bot.logs import configure_logging
+from kiz_bot.bot.webhook import serve_webhook
+from kiz_bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_bot(settings: Settings, *, webhook_url: str | None, port: int) -> int:
+    """Serve Telegram until stopped; return the process exit code."""
+    configure_logging(
+        settings.log_level,
+        [settings.token.reveal(), settings.webhook_secret.reveal(), settings.user_salt.reveal()],
+    )
+    if not settings.token:
+        print(
+            "kiz-bot: set KIZ_BOT_TOKEN (the token from BotFather) to run the bot.",
+            file=sys.stderr,
+        )
+        return 2
+    settings = settings.with_salt()
+    from kiz_bot.bootstrap import build_services  # after logging is set up
+
+    services = build_services(settings)
+    application = build_application(services, settings)
+    if webhook_url:
+        # Without a configured secret a random one per run works: Telegram gets it on setWebhook.
+        secret = settings.webhook_secret.reveal() or secrets.token_urlsafe(32)
+        asyncio.run(serve_webhook(application, webhook_url, port, secret))
+    else:
+        log.info("polling mode: asking the Bot API for updates")
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bot from ``python -m kiz_bot.bot.run`` (``kiz-bot run`` does the same)."""
+    parser = argparse.ArgumentParser(prog="python -m kiz_bot.bot.run")
+    parser.add_argument("--webhook", metavar="URL")
+    parser.add_argument("--port", type=int, default=8443)
+    args = parser.parse_args(argv)
+    return run_bot(Settings.from_environ(os.environ), webhook_url=args.webhook, port=args.port)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Alembic migrations of the KIZ bot database."""

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import logging
+
+from kiz_bot.bot.logs import REDACTED, RedactingFormatter, redact
+
+TOKEN = "987654321:FAKEtokenFAKEtokenFAKEtokenFAKEtoken_"  # token-shaped, not real
+
+
+def test_the_token_is_blanked_in_messages_and_tracebacks() -> None:
+    formatter = RedactingFormatter("%(message)s", [TOKEN])
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/sendMessage failed")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, "f", 1, "url %s", (TOKEN,), None)
+        import sys
+
+        record.exc_info = sys.exc_info()
+    line = formatter.format(record)
+    assert TOKEN not in line
+    assert REDACTED in line
+    assert "RuntimeError" in line
+
+
+def test_anything_shaped_like_a_bot_token_is_blanked() -> None:
+    assert (
+        redact("bot111111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/getMe", []) == f"bot{REDACTED}/getMe"
+    )
