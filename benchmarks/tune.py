@@ -105,7 +105,7 @@ def main() -> int:
     catalogue = require_catalogue(BUNDLED_FAQ_DIR)
     dev = load_items("devset.yaml")
     results = []
-    for stem_weight, skeleton_weight in itertools.product((0.3, 0.7), (0.2, 0.4, 0.8)):
+    for stem_weight, skeleton_weight in itertools.product((0.5, 0.7), (0.4, 0.8)):
         base = MatchParams(stem_weight=stem_weight, skeleton_weight=skeleton_weight)
         index = MatchIndex.build(catalogue, base)
         ev = collect(index, dev)

@@ -37,6 +37,8 @@ def partner_card(partner: Partner, language: str, source_language: str) -> str:
     ]
     lines = [f"{text.name}: {text.helps_with}"]
     lines += [f"  {label}: {value}" for label, value in details if value]
+    if partner.needs_review and (partner.phone or partner.address):
+        lines.append("  " + _("These contact details may have changed; please check the website."))
     return "\n".join(lines)
 
 

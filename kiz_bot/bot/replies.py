@@ -60,6 +60,9 @@ def partner_card(partner: Partner, language: str, source_language: str) -> str:
         spoken = _("Languages")
         names = ", ".join(language_name_in(code, language) for code in partner.languages_spoken)
         lines.append(f"🗣 {text(spoken, rtl=rtl)}: {text(names, rtl=rtl)}")
+    if partner.needs_review and (partner.phone or partner.address):
+        caveat = _("These contact details may have changed; please check the website.")
+        lines.append(f"<i>{text(caveat, rtl=rtl)}</i>")
     return direction("\n".join(lines), rtl=rtl) if rtl else "\n".join(lines)
 
 

@@ -36,17 +36,17 @@ class MatchParams:
     word_weight: float = 1.0
     ngram_weight: float = 1.0
     skeleton_weight: float = 0.4
-    stem_weight: float = 0.7
+    stem_weight: float = 0.5
     keyword_factor: float = 0.9
-    w_document: float = 0.7
-    w_query: float = 0.1
+    w_document: float = 0.9
+    w_query: float = 0.2
     w_skeleton: float = 0.2
     w_phrase: float = 0.2
-    w_fuzzy: float = 0.1
+    w_fuzzy: float = 0.0
     w_length: float = 0.15
-    answer_threshold: float = 0.615
-    answer_margin: float = 0.04
-    choices_threshold: float = 0.615
+    answer_threshold: float = 0.685
+    answer_margin: float = 0.02
+    choices_threshold: float = 0.625
     shortlist: int = 12
     stage_one_features: int = 64
     max_candidates: int = 5
@@ -117,6 +117,7 @@ class MatchIndex:
     vocabulary: IntArray = field(repr=False)  # sorted hashed features; a row is a position
     documents_t: sparse.csr_matrix = field(repr=False)  # features x (entry, language) documents
     document_starts: IntArray = field(repr=False)
+    document_language: tuple[str, ...] = field(repr=False)
     words_t: sparse.csr_matrix = field(repr=False)  # word features x entries, 1 where used
     skeletons_t: sparse.csr_matrix = field(repr=False)  # the same for skeleton features
     phrase_matrix: sparse.csr_matrix = field(repr=False)  # phrases x features, unit rows
@@ -205,7 +206,7 @@ class MatchIndex:
         for i, (sims, members) in enumerate(self._phrase_scores(chosen, query)):
             best = int(np.argmax(sims))
             phrase[i] = sims[best]
-            languages.append(self.phrases[int(members[best])].language)
+            languages.append(self._document_language(int(chosen[i]), doc_scores))
             closest = np.argsort(-sims)[:FUZZY_PHRASES]
             ratios = (
                 fuzz.token_set_ratio(normalized, self.normalized[members[j]]) for j in closest
@@ -221,6 +222,16 @@ class MatchIndex:
             languages=tuple(languages),
             length=float(np.log1p(query.length)),
         )
+
+    def _document_language(self, entry: int, doc_scores: FloatArray) -> str:
+        """Return the language whose document of this entry is closest to the question."""
+        begin = int(self.document_starts[entry])
+        end = (
+            int(self.document_starts[entry + 1])
+            if entry + 1 < self.document_starts.size
+            else doc_scores.size
+        )
+        return self.document_language[begin + int(np.argmax(doc_scores[begin:end]))]
 
     def _phrase_scores(self, entries: IntArray, query: _Query) -> list[tuple[FloatArray, IntArray]]:
         """Return the cosine of the query with every phrasing of each shortlisted entry."""
@@ -317,8 +328,7 @@ def _build(
     for keys in entry_keys:
         df[keys] += 1
     pairs = np.concatenate(
-        [e * SPAN + keys for e, keys in enumerate(entry_keys)]
-        or [np.zeros(0, dtype=np.int64)]
+        [e * SPAN + keys for e, keys in enumerate(entry_keys)] or [np.zeros(0, dtype=np.int64)]
     )
     idf = np.where(df > 0, np.log(max(n_entries, 1) / np.maximum(df, 1)), 0).astype(np.float32)
 
@@ -357,6 +367,7 @@ def _build(
         vocabulary=vocabulary,
         documents_t=_unit_rows(documents, idf, group, n_features).T.tocsr(),
         document_starts=np.searchsorted(document_entry, np.arange(n_entries)).astype(np.int64),
+        document_language=tuple(k[1] for k in doc_keys),
         words_t=incidence(WORD),
         skeletons_t=incidence(SKELETON),
         phrase_matrix=phrase_matrix,
