@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
+from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.settings import BUNDLED_FAQ_DIR
+from kiz_bot.stats.events import Outcome
 from tests.e2e.conftest import TOKEN, BotProcess
 from tests.fakebotapi import Call, FakeBotAPI
 
@@ -213,3 +218,30 @@ def test_zz_the_bot_stops_cleanly_and_its_log_holds_no_secrets_ids_or_texts(
         assert text not in log
     for user in set(USERS):
         assert not re.search(rf"\b{user}\b", log), user
+
+
+def test_zz_the_database_holds_no_user_id_and_no_message_text(polling_bot: BotProcess) -> None:
+    polling_bot.stop()
+    database = polling_bot.log_path.parent / "kiz.sqlite3"
+    values: list[str] = []
+    with closing(sqlite3.connect(database)) as connection:
+        tables = [
+            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        assert "preferences" in tables or len(tables) > 2
+        for table in tables:
+            for row in connection.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - table names from sqlite_master
+                values += [str(v) for v in row if v is not None]
+    assert values, "the conversation left no statistics at all"
+    stored = "\n".join(values)
+    for user in set(USERS):
+        assert not re.search(rf"(?<!\d){user}(?!\d)", stored), f"user id {user} is stored"
+    # Ids of entries, topics and partners contain English words; no other word may be stored.
+    catalogue = require_catalogue(BUNDLED_FAQ_DIR)
+    ids = [e.id for e in catalogue.entries] + [t.id for t in catalogue.topics]
+    ids += [p.id for p in catalogue.partners] + [o.value for o in Outcome]
+    allowed = set(re.findall(r"[a-z]+", " ".join(ids)))
+    stored_words = set(re.findall(r"[^\W\d_]{6,}", stored.lower()))
+    assert stored_words <= allowed, stored_words - allowed
+    for text in ASKED:
+        assert text not in stored
