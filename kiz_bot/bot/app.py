@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from typing import Any
 
@@ -35,6 +37,7 @@ from kiz_bot.i18n import gettext_for, is_rtl
 from kiz_bot.settings import Settings
 
 log = logging.getLogger(__name__)
+FAQ_WATCH_SECONDS = 30  # how often the faq/ folder is checked for edits
 
 KizApplication = Application[
     ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
@@ -93,7 +96,7 @@ def build_application(
             )
         )
         .concurrent_updates(CONCURRENT_UPDATES)
-        .request(request or RetryingRequest(connection_pool_size=128, policy=policy))
+        .request(request or RetryingRequest(connection_pool_size=8, policy=policy))
         .get_updates_request(
             updates_request
             or RetryingRequest(connection_pool_size=2, read_timeout=40, policy=policy)
@@ -194,6 +197,8 @@ async def _post_init(application: KizApplication) -> None:
         from kiz_bot.storage import open_storage  # SQLAlchemy loads only when the bot runs
 
         deps.storage = await open_storage(deps.settings)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_watch_knowledge, interval=FAQ_WATCH_SECONDS)
     catalogue = deps.advisor.catalogue
     await publish_commands(
         application.bot,
@@ -201,6 +206,19 @@ async def _post_init(application: KizApplication) -> None:
         catalogue.source_language,
         sorted(deps.settings.coordinators),
     )
+
+
+async def _watch_knowledge(context: Context) -> None:
+    """Reload the knowledge base when staff changed a file; keep the last good one on errors."""
+    deps: BotDeps = context.application.bot_data[DEPS_KEY]
+    report = await asyncio.to_thread(deps.services.knowledge.reload_if_changed)
+    if report is not None and not report.ok:
+        first = report.problems[0] if report.problems else "unknown problem"
+        log.warning(
+            "the changed knowledge base has %d error(s), first: %s; still using the last good one",
+            len(report.problems),
+            first,
+        )
 
 
 async def _post_shutdown(application: KizApplication) -> None:

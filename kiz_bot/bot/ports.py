@@ -39,6 +39,9 @@ class ReloadableKnowledge(Protocol):
     def reload(self) -> ReloadResult:
         """Load the faq folder again; keep the last good one on errors."""
 
+    def reload_if_changed(self) -> ReloadResult | None:
+        """Reload only when a file changed since the last load."""
+
 
 class Services(Protocol):
     """The wired core: advisor and knowledge (see kiz_bot.bootstrap)."""

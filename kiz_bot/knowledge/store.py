@@ -33,6 +33,7 @@ class KnowledgeStore(Generic[T]):
         self.folder = folder
         self._build = build
         self._lock = threading.Lock()
+        self._signature = self._files_signature()
         catalogue, problems = load_catalogue(folder)
         if catalogue is None:
             raise KnowledgeError(problems)
@@ -43,9 +44,23 @@ class KnowledgeStore(Generic[T]):
         """Return the knowledge in use."""
         return self._current
 
+    def _files_signature(self) -> tuple[tuple[str, int, int], ...]:
+        """Return name, modification time and size of every YAML file in the folder."""
+        files = sorted([*self.folder.glob("*.yaml"), *self.folder.glob("*.yml")])
+        stats = ((f.name, f.stat()) for f in files if f.is_file())
+        return tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
+
+    def reload_if_changed(self) -> ReloadReport | None:
+        """Reload when a file in the folder changed since the last load (the file watcher)."""
+        signature = self._files_signature()
+        if signature == self._signature:
+            return None
+        return self.reload()
+
     def reload(self) -> ReloadReport:
         """Load the folder again; keep the last good knowledge when the new one has errors."""
         with self._lock:
+            self._signature = self._files_signature()
             catalogue, problems = load_catalogue(self.folder)
             if catalogue is None:
                 log.warning(

@@ -153,3 +153,16 @@ def test_terminal_chat_answers_offers_choices_and_rates(tmp_path: Path) -> None:
 def test_unknown_chat_language_is_refused(tmp_path: Path) -> None:
     settings = Settings.from_environ({}, tmp_path)
     assert chat(settings, language="xx", stdin=io.StringIO(""), stdout=io.StringIO()) == 2
+
+
+def test_file_watcher_reloads_only_after_a_change(tmp_path: Path) -> None:
+    folder = write_faq(tmp_path)
+    store = KnowledgeStore(folder, lambda catalogue: catalogue)
+    assert store.reload_if_changed() is None
+    changed = SCHOOL.replace("school-enrolment", "school-place").replace("{today}", "2026-11-01")
+    (folder / "school.yaml").write_text(changed + "\n", encoding="utf-8")
+    report = store.reload_if_changed()
+    assert report is not None
+    assert report.ok
+    assert store.current().entry("school-place") is not None
+    assert store.reload_if_changed() is None
