@@ -17,6 +17,7 @@ from telegram.request import HTTPXRequest
 # The same as kiz_bot.bot.app (checked by benchmarks.e2e); not imported, so that the echo
 # bot's startup time and memory are python-telegram-bot's alone.
 CONCURRENT_UPDATES = 64
+API_CONNECTIONS = 8
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -33,7 +34,7 @@ def main() -> None:
         .token(os.environ["KIZ_BOT_TOKEN"])
         .base_url(os.environ.get("KIZ_BOT_API_URL", "https://api.telegram.org/bot"))
         .concurrent_updates(CONCURRENT_UPDATES)
-        .request(HTTPXRequest(connection_pool_size=128))
+        .request(HTTPXRequest(connection_pool_size=API_CONNECTIONS))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
     )
     if os.environ.get("KIZ_RATE_LIMITER", "on").lower() in {"1", "on", "true", "yes"}:

@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 
 from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, Partner
 from kiz_bot.matching.index import MatchIndex
-from kiz_bot.matching.language import LanguageDetector
+from kiz_bot.matching.language import Detection, LanguageDetector
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Confidence, MatchResult
 from kiz_bot.stats.events import Outcome, TopicEvent
@@ -115,25 +115,32 @@ class Advisor:
 
     def language_for(self, text: str, chosen: str | None = None, client: str | None = None) -> str:
         """Pick the reply language: choice, then confident detection, then client, then source."""
+        return self._language(text, chosen, client)[0]
+
+    def _language(
+        self, text: str, chosen: str | None, client: str | None
+    ) -> tuple[str, Detection | None]:
         languages = self.catalogue.languages
         if chosen in languages:
-            return chosen
+            return chosen, None
         detection = self._detector.detect(text)
         if detection.confident and detection.language in languages:
-            return detection.language
-        return client_language(client, languages) or self.catalogue.source_language
+            return detection.language, detection
+        return client_language(client, languages) or self.catalogue.source_language, detection
 
     def ask(self, text: str, chosen: str | None = None, client: str | None = None) -> Reply:
         """Answer a free-text question."""
         knowledge = self._knowledge()
-        language = self.language_for(text, chosen, client)
-        if not normalize(text):
+        language, detection = self._language(text, chosen, client)
+        said = normalize(text)
+        if not said:
             return Reply(ReplyKind.EMPTY, language)
-        small = knowledge.smalltalk.get(normalize(text))
+        small = knowledge.smalltalk.get(said)
         if small is not None:
             return Reply(_SMALLTALK[small], language)
         result = knowledge.index.match(text)
-        language = self._transliteration_language(text, result, language, chosen)
+        if detection is not None:
+            language = self._transliteration_language(detection, result, language)
         return self._reply_for(result, language, knowledge.catalogue)
 
     def show(self, entry_id: str, language: str) -> Reply | None:
@@ -229,13 +236,12 @@ class Advisor:
         return tuple(p for p in found if p is not None)
 
     def _transliteration_language(
-        self, text: str, result: MatchResult, language: str, chosen: str | None
+        self, detection: Detection, result: MatchResult, language: str
     ) -> str:
         """Answer Latin-letter Russian, Ukrainian, Arabic or Persian in the language matched."""
         best = result.best
-        if chosen or best is None or result.confidence is Confidence.NONE:
+        if best is None or result.confidence is Confidence.NONE:
             return language
-        detection = self._detector.detect(text)
         native_latin = best.language in {"de", "en", "tr", "pl"}
         if detection.script == "latin" and not native_latin and not detection.confident:
             return best.language

@@ -142,6 +142,9 @@ async def _rate(
         return False
     _ = gettext_for(language)
     await query.answer(_("Thank you for your feedback!"))
+    message = query.message
+    if message is not None and not deps.ratings.first(message.chat.id, message.message_id, token):
+        return True  # a replayed press: thanked again, counted and answered once only
     await account(deps, reply, update.effective_user)
     # One rating per answer: the buttons go, the way back to the topics stays.
     keep = InlineKeyboardMarkup([[keyboards.back_to_topics(deps.codec, language)]])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
 from kiz_bot.advisor import Advisor
 from kiz_bot.bot.callback_data import CallbackCodec
-from kiz_bot.bot.throttle import FloodThrottle
+from kiz_bot.bot.throttle import FloodThrottle, ReplayGuard
 from kiz_bot.preferences import PreferenceStore
 from kiz_bot.settings import Settings
 from kiz_bot.stats.events import EventSink
@@ -96,6 +96,7 @@ class BotDeps:
     throttle: FloodThrottle
     storage: Storage | None = None
     owns_storage: bool = True
+    ratings: ReplayGuard = field(default_factory=ReplayGuard)
 
     @property
     def advisor(self) -> Advisor:

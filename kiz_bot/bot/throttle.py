@@ -41,8 +41,9 @@ class FloodThrottle:
         bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.per_second)
         bucket.updated = now
         if bucket.tokens >= 1:
+            if bucket.tokens >= self.burst:
+                bucket.warned = False  # calm again: a new flood gets a new hint
             bucket.tokens -= 1
-            bucket.warned = False
             return True
         return False
 
@@ -61,3 +62,25 @@ class FloodThrottle:
             del self._buckets[uid]
         if len(self._buckets) >= self._max_users:
             self._buckets.clear()
+
+
+class ReplayGuard:
+    """Remembers which messages were already rated, so a replayed press is not counted again.
+
+    Telegram can deliver a button press twice (a double tap before the buttons are gone, a
+    retried update); the statistics must count each rating once. Memory only, bounded.
+    """
+
+    def __init__(self, max_keys: int = 20_000) -> None:
+        self._max_keys = max_keys
+        self._seen: dict[tuple[int, int, str], None] = {}
+
+    def first(self, chat_id: int, message_id: int, what: str) -> bool:
+        """Return True the first time this (chat, message, what) is seen, False afterwards."""
+        key = (chat_id, message_id, what)
+        if key in self._seen:
+            return False
+        if len(self._seen) >= self._max_keys:
+            self._seen.pop(next(iter(self._seen)))
+        self._seen[key] = None
+        return True

@@ -12,13 +12,16 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import TelegramError
 from tornado.httpserver import HTTPServer
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
 from kiz_bot.bot.app import ALLOWED_UPDATES, KizApplication
+from kiz_bot.bot.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
+BOOTSTRAP = RetryPolicy(first_delay=1.0, max_delay=30.0)  # start-up: retried until it works
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 LISTEN_ADDRESS = "127.0.0.1"  # behind a reverse proxy that terminates TLS (docs/telegram.md)
@@ -90,12 +93,10 @@ async def serve_webhook(application: KizApplication, url: str, port: int, secret
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await application.initialize()
+    server.listen(port, address=LISTEN_ADDRESS)  # /health answers "starting" meanwhile
     try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        server.listen(port, address=LISTEN_ADDRESS)
-        await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        if not await _bootstrap(application, url, secret, stop):
+            return
         await application.start()
         log.info("webhook mode: listening on %s:%d%s", LISTEN_ADDRESS, port, path)
         await stop.wait()
@@ -106,3 +107,35 @@ async def serve_webhook(application: KizApplication, url: str, port: int, secret
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
         await application.shutdown()
+
+
+async def _bootstrap(
+    application: KizApplication, url: str, secret: str, stop: asyncio.Event
+) -> bool:
+    """Initialise (getMe), open the storage and set the webhook, retrying until it works.
+
+    Telegram or the network being away at start-up must not leave the bot dead: polling mode
+    has ``bootstrap_retries=-1`` for the same. Returns False when stopped before it worked.
+    """
+    attempt, prepared = 0, False
+    while not stop.is_set():
+        attempt += 1
+        try:
+            await application.initialize()  # does nothing once it has worked
+            if not prepared and application.post_init is not None:
+                await application.post_init(application)
+            prepared = True
+            await application.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+        except TelegramError as error:
+            wait = BOOTSTRAP.delay(min(attempt, 8))
+            log.warning("start-up failed (%s); trying again in %.1f s", type(error).__name__, wait)
+            try:
+                await asyncio.wait_for(stop.wait(), wait)
+            except TimeoutError:
+                continue
+            return False
+        else:
+            return True
+    return False

@@ -30,6 +30,7 @@ TOPICS_FILE = "topics.yaml"
 PARTNERS_FILE = "partners.yaml"
 SMALLTALK_FILE = "smalltalk.yaml"
 STALE_AFTER = timedelta(days=365)
+DEFAULT_LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa", "pl")
 # Room for the question heading, the review mark and partner names around an answer.
 RENDER_OVERHEAD = 400
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -518,6 +519,18 @@ def _check_duplicates(
             )
         else:
             first[item_id] = source
+
+
+def configured_languages(root: Path) -> tuple[str, ...]:
+    """Return the languages listed in topics.yaml, without checking anything else."""
+    try:
+        data = YAML(typ="safe").load((root / TOPICS_FILE).read_text(encoding="utf-8"))
+        languages = data["languages"]
+    except Exception:
+        return DEFAULT_LANGUAGES
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        return DEFAULT_LANGUAGES
+    return tuple(languages) or DEFAULT_LANGUAGES
 
 
 def require_catalogue(root: Path, today: date | None = None) -> Catalogue:

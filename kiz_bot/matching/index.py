@@ -38,16 +38,17 @@ class MatchParams:
     skeleton_weight: float = 0.4
     stem_weight: float = 0.5
     keyword_factor: float = 0.9
-    w_document: float = 0.9
+    w_document: float = 0.7
     w_query: float = 0.2
     w_skeleton: float = 0.2
-    w_phrase: float = 0.2
+    w_phrase: float = 0.1
     w_fuzzy: float = 0.0
     w_length: float = 0.15
-    answer_threshold: float = 0.685
+    exact_bonus: float = 0.3
+    answer_threshold: float = 0.595
     answer_margin: float = 0.02
-    choices_threshold: float = 0.625
-    shortlist: int = 12
+    choices_threshold: float = 0.575
+    shortlist: int = 5
     stage_one_features: int = 64
     max_candidates: int = 5
 
@@ -64,12 +65,14 @@ class Components:
     fuzzy: FloatArray
     languages: tuple[str, ...]
     length: float
+    exact: FloatArray
 
     def combined(self, p: MatchParams) -> FloatArray:
         """Return the weighted score of every shortlisted entry.
 
         Long messages score lower for the same relevance (their personal context dilutes
-        the similarity), so the question's length in words lifts every score a little.
+        the similarity), so the question's length in words lifts every score a little. A
+        message that repeats a stored phrasing gets that phrasing's entry.
         """
         combined: FloatArray = (
             p.w_document * self.document
@@ -78,6 +81,7 @@ class Components:
             + p.w_phrase * self.phrase
             + p.w_fuzzy * self.fuzzy
             + p.w_length * self.length
+            + p.exact_bonus * self.exact
         ).astype(np.float32)
         return combined
 
@@ -124,6 +128,7 @@ class MatchIndex:
     entry_phrases: tuple[IntArray, ...] = field(repr=False)
     phrase_factor: FloatArray = field(repr=False)
     normalized: tuple[str, ...] = field(repr=False)
+    exact_phrasings: dict[str, tuple[int, ...]] = field(repr=False)
     max_idf: float = 1.0
     _scratch: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -197,12 +202,15 @@ class MatchIndex:
         k = min(shortlist, n_entries)
         chosen = np.argpartition(-first, k - 1)[:k] if k < n_entries else np.arange(n_entries)
         chosen = chosen[first[chosen] > 0]
+        normalized = normalize(text)
+        repeated = self.exact_phrasings.get(normalized, ())
+        if repeated:
+            chosen = np.union1d(chosen, np.asarray(repeated, dtype=np.int64))
         if not chosen.size:
             return None
         phrase = np.zeros(chosen.size, dtype=np.float32)
         fuzzy = np.zeros(chosen.size, dtype=np.float32)
         languages: list[str] = []
-        normalized = normalize(text)
         for i, (sims, members) in enumerate(self._phrase_scores(chosen, query)):
             best = int(np.argmax(sims))
             phrase[i] = sims[best]
@@ -221,6 +229,7 @@ class MatchIndex:
             fuzzy=fuzzy,
             languages=tuple(languages),
             length=float(np.log1p(query.length)),
+            exact=np.isin(chosen, repeated).astype(np.float32),
         )
 
     def _document_language(self, entry: int, doc_scores: FloatArray) -> str:
@@ -358,6 +367,11 @@ def _build(
             shape=(n_features, n_entries),
         )
 
+    normalized = tuple(normalize(ph.text) for ph in phrases)
+    exact: dict[str, list[int]] = {}
+    for ph, text in zip(phrases, normalized, strict=True):
+        if not ph.keyword:
+            exact.setdefault(text, []).append(ph.entry)
     return MatchIndex(
         entry_ids=entry_ids,
         phrases=phrases,
@@ -375,7 +389,8 @@ def _build(
         phrase_factor=np.asarray(
             [params.keyword_factor if ph.keyword else 1.0 for ph in phrases], dtype=np.float32
         ),
-        normalized=tuple(normalize(ph.text) for ph in phrases),
+        normalized=normalized,
+        exact_phrasings={text: tuple(sorted(set(found))) for text, found in exact.items()},
         max_idf=float(idf.max()) if idf.size else 1.0,
     )
 

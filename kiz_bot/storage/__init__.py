@@ -46,6 +46,7 @@ async def open_storage(
         msg = f"Cannot open the statistics database ({describe(error)})."
         raise StorageError(msg) from error
     storage = Storage(engine, settings, options, today)
+    await storage.preferences.preload()
     storage.start()
     return storage
 

@@ -1,0 +1,32 @@
+"""Retrieval quality must not drop: the figures of `make eval` as floors."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.evaluate import Scores, evaluate, load_items, ours
+from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.settings import BUNDLED_FAQ_DIR
+
+# Floors a little under the figures measured when the matcher was last tuned
+# (docs/matching.md); raise them when the figures improve.
+FLOORS = {
+    "devset.yaml": {"top1": 0.92, "top3": 0.98, "false_answer": 0.09, "language": 0.88},
+    "holdout.yaml": {"top1": 0.84, "top3": 0.95, "false_answer": 0.15, "language": 0.70},
+}
+
+
+@pytest.fixture(scope="module")
+def ranker() -> object:
+    return ours(require_catalogue(BUNDLED_FAQ_DIR))
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_retrieval_figures_do_not_drop(ranker: object, name: str) -> None:
+    scores: Scores = evaluate(ranker, load_items(name))  # type: ignore[arg-type]
+    floor = FLOORS[name]
+    assert scores.top1 >= floor["top1"]
+    assert scores.top3 >= floor["top3"]
+    assert scores.false_answer <= floor["false_answer"]
+    worst = min(top1 for top1, _, _ in scores.per_language.values())
+    assert worst >= floor["language"], scores.per_language
