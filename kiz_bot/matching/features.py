@@ -118,6 +118,13 @@ def encode(
     return unique, counts.astype(np.float32), kinds[first]
 
 
+def clear_caches() -> None:
+    """Forget the per-word caches filled while indexing; queries refill what they need."""
+    token_features.cache_clear()
+    stem_features.cache_clear()
+    fold_word.cache_clear()
+
+
 def sublinear(count: float) -> float:
     """Dampen repeated features: 1 + ln(count)."""
     return 1.0 + math.log(count) if count > 0 else 0.0

@@ -130,6 +130,7 @@ class MatchIndex:
     normalized: tuple[str, ...] = field(repr=False)
     exact_phrasings: dict[str, tuple[int, ...]] = field(repr=False)
     max_idf: float = 1.0
+    n_documents: int = 0
     _scratch: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -185,18 +186,20 @@ class MatchIndex:
         if query is None:
             return None
         stage_one = np.argsort(-query.weights)[: p.stage_one_features]
-        doc_scores = np.asarray(
-            self.documents_t[query.rows[stage_one]].T @ query.weights[stage_one]
-        ).ravel()
+        doc_scores = _postings_sum(
+            self.documents_t, query.rows[stage_one], query.weights[stage_one], self.n_documents
+        )
         entry_doc = np.maximum.reduceat(doc_scores, self.document_starts).astype(np.float32)
         n_entries = len(self.entry_ids)
         coverage = np.zeros(n_entries, dtype=np.float32)
         if query.word_rows.size and query.word_mass > 0:
-            covered = np.asarray(self.words_t[query.word_rows].T @ query.word_idf).ravel()
+            covered = _postings_sum(self.words_t, query.word_rows, query.word_idf, n_entries)
             coverage = (covered / query.word_mass).astype(np.float32)
         skeleton = np.zeros(n_entries, dtype=np.float32)
         if query.skeleton_rows.size and query.skeleton_mass > 0:
-            found = np.asarray(self.skeletons_t[query.skeleton_rows].T @ query.skeleton_idf).ravel()
+            found = _postings_sum(
+                self.skeletons_t, query.skeleton_rows, query.skeleton_idf, n_entries
+            )
             skeleton = (found / query.skeleton_mass).astype(np.float32)
         first = p.w_document * entry_doc + p.w_query * coverage + p.w_skeleton * skeleton
         k = min(shortlist, n_entries)
@@ -215,11 +218,12 @@ class MatchIndex:
             best = int(np.argmax(sims))
             phrase[i] = sims[best]
             languages.append(self._document_language(int(chosen[i]), doc_scores))
-            closest = np.argsort(-sims)[:FUZZY_PHRASES]
-            ratios = (
-                fuzz.token_set_ratio(normalized, self.normalized[members[j]]) for j in closest
-            )
-            fuzzy[i] = max(ratios) / 100.0
+            if p.w_fuzzy > 0:  # tuned to 0 on the current devset; kept for re-tuning
+                closest = np.argsort(-sims)[:FUZZY_PHRASES]
+                ratios = (
+                    fuzz.token_set_ratio(normalized, self.normalized[members[j]]) for j in closest
+                )
+                fuzzy[i] = max(ratios) / 100.0
         return Components(
             entries=chosen,
             document=entry_doc[chosen],
@@ -244,21 +248,27 @@ class MatchIndex:
 
     def _phrase_scores(self, entries: IntArray, query: _Query) -> list[tuple[FloatArray, IntArray]]:
         """Return the cosine of the query with every phrasing of each shortlisted entry."""
-        groups = [self.entry_phrases[int(e)] for e in entries]
-        members = np.concatenate(groups)
-        sub = self.phrase_matrix[members]
+        matrix = self.phrase_matrix
+        results = []
         with self._lock:
             if self._scratch.size != self.vocabulary.size:
                 self._scratch = np.zeros(self.vocabulary.size, dtype=np.float32)
             # A dense query vector, reused between calls: a gather beats a search per feature.
             self._scratch[query.rows] = query.weights
-            contributions = sub.data * self._scratch[sub.indices]
+            for entry in entries:
+                members = self.entry_phrases[int(entry)]
+                if not members.size:
+                    results.append((np.zeros(0, dtype=np.float32), members))
+                    continue
+                # An entry's phrasings are consecutive rows: their data is one slice.
+                rows = matrix.indptr[members[0] : members[-1] + 2]
+                begin, end = int(rows[0]), int(rows[-1])
+                values = matrix.data[begin:end] * self._scratch[matrix.indices[begin:end]]
+                sums = np.add.reduceat(np.append(values, 0), rows[:-1] - begin)
+                sums[np.diff(rows) == 0] = 0
+                results.append((sums.astype(np.float32) * self.phrase_factor[members], members))
             self._scratch[query.rows] = 0
-        sums = np.add.reduceat(np.append(contributions, 0), sub.indptr[:-1]).astype(np.float32)
-        sums[np.diff(sub.indptr) == 0] = 0
-        sums *= self.phrase_factor[members]
-        bounds = np.cumsum([0, *(g.size for g in groups)])
-        return [(sums[bounds[i] : bounds[i + 1]], g) for i, g in enumerate(groups)]
+        return results
 
     def _query(self, text: str) -> _Query | None:
         hashed, counts, kinds = encode(text, query=True)
@@ -392,7 +402,28 @@ def _build(
         normalized=normalized,
         exact_phrasings={text: tuple(sorted(set(found))) for text, found in exact.items()},
         max_idf=float(idf.max()) if idf.size else 1.0,
+        n_documents=len(doc_keys),
     )
+
+
+def _postings_sum(
+    matrix: sparse.csr_matrix, rows: IntArray, weights: FloatArray, size: int
+) -> FloatArray:
+    """Return the weighted sum of some rows of a CSR matrix (features x documents).
+
+    The same as ``matrix[rows].T @ weights``, straight on the CSR arrays: scipy's fancy
+    indexing costs more in checks than the arithmetic for the few rows of a question.
+    """
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(size, dtype=np.float32)
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    positions = shift + np.arange(total)
+    values = matrix.data[positions] * np.repeat(weights, lengths)
+    summed = np.bincount(matrix.indices[positions], weights=values, minlength=size)
+    return summed.astype(np.float32)
 
 
 def _unit_rows(
