@@ -237,16 +237,7 @@ def _load_partners(root: Path, languages: tuple[str, ...], ctx: _Context) -> lis
         partner_id = _text(node, "id", "a partner", ctx, required=True)
         what = f"partner {partner_id!r}"
         texts: dict[str, PartnerText] = {}
-        raw_texts = node.get("texts")
-        if not isinstance(raw_texts, CommentedMap):
-            ctx.error(node, None, f"{what} needs 'texts' per language", "missing-field")
-            raw_texts = CommentedMap()
-        for language, text_node in raw_texts.items():
-            if language not in languages:
-                ctx.error(
-                    raw_texts, language, f"language {language!r} is not configured", "language"
-                )
-                continue
+        for language, text_node, raw_texts in _language_nodes(node, what, languages, ctx):
             if not isinstance(text_node, CommentedMap):
                 ctx.error(
                     raw_texts, language, f"{what} {language}: needs name and helps_with", "type"
@@ -280,6 +271,24 @@ def _load_partners(root: Path, languages: tuple[str, ...], ctx: _Context) -> lis
             )
         )
     return partners
+
+
+def _language_nodes(
+    node: CommentedMap, what: str, languages: tuple[str, ...], ctx: _Context
+) -> list[tuple[str, Any, CommentedMap]]:
+    """Return the per-language texts of an entry or partner; report unconfigured languages."""
+    raw_texts = node.get("texts")
+    if not isinstance(raw_texts, CommentedMap):
+        ctx.error(node, None, f"{what} needs 'texts' per language", "missing-field")
+        return []
+    found = []
+    for language, text_node in raw_texts.items():
+        if language in languages:
+            found.append((str(language), text_node, raw_texts))
+        else:
+            message = f"{what}: language {language!r} is not configured"
+            ctx.error(raw_texts, language, message, "language")
+    return found
 
 
 def _entry_text(node: Any, what: str, ctx: _Context) -> EntryText | None:
@@ -360,19 +369,8 @@ def _load_entries(
             ctx.error(node, "id", f"entry id {entry_id!r}: use lower-case words and -", "id")
         what = f"entry {entry_id!r}"
         texts: dict[str, EntryText] = {}
-        raw_texts = node.get("texts")
-        if not isinstance(raw_texts, CommentedMap):
-            ctx.error(node, None, f"{what} needs 'texts' per language", "missing-field")
-            raw_texts = CommentedMap()
-        for language, text_node in raw_texts.items():
-            if language not in languages:
-                ctx.error(
-                    raw_texts,
-                    language,
-                    f"{what}: language {language!r} is not configured",
-                    "language",
-                )
-                continue
+        raw_texts = node.get("texts") if isinstance(node.get("texts"), CommentedMap) else {}
+        for language, text_node, _ in _language_nodes(node, what, languages, ctx):
             text = _entry_text(text_node, f"{what} ({language})", ctx)
             if text is not None:
                 texts[language] = text
