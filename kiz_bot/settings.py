@@ -56,6 +56,7 @@ class Settings:
     min_cell_count: int = 5
     retention_days: int = 3 * 365
     log_level: str = "INFO"
+    log_format: str = "text"
 
     @classmethod
     def from_environ(
@@ -87,6 +88,7 @@ class Settings:
             min_cell_count=_positive_int("KIZ_STATS_MIN_COUNT", get("KIZ_STATS_MIN_COUNT"), 5),
             retention_days=_positive_int("KIZ_RETENTION_DAYS", get("KIZ_RETENTION_DAYS"), 3 * 365),
             log_level=_log_level(get("KIZ_LOG_LEVEL")),
+            log_format=_log_format(get("KIZ_LOG_FORMAT")),
         )
 
     def with_salt(self, workdir: Path | None = None) -> Settings:
@@ -183,3 +185,11 @@ def _log_level(raw: str) -> str:
         msg = f"KIZ_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {raw!r}."
         raise SettingsError(msg)
     return level
+
+
+def _log_format(raw: str) -> str:
+    fmt = (raw or "text").lower()
+    if fmt not in {"text", "json"}:
+        msg = f"KIZ_LOG_FORMAT must be text or json, not {raw!r}."
+        raise SettingsError(msg)
+    return fmt

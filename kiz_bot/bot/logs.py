@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable
@@ -25,6 +26,25 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self._secrets)
 
 
+class JsonFormatter(RedactingFormatter):
+    """One JSON object per line (time, level, logger, message, exception), secrets blanked."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__("%(message)s", secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the record as a JSON line."""
+        fields: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            fields["exception"] = self.formatException(record.exc_info)
+        return redact(json.dumps(fields, ensure_ascii=False), self._secrets)
+
+
 def redact(line: str, secrets: Iterable[str]) -> str:
     """Return a line with the given secrets and anything shaped like a bot token blanked."""
     for secret in secrets:
@@ -32,11 +52,13 @@ def redact(line: str, secrets: Iterable[str]) -> str:
     return _TOKEN_SHAPE.sub(REDACTED, line)
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
-    """Log to standard error, one line per event, with secrets removed."""
+def configure_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
+    """Log to standard error, one line per event (text or JSON), with secrets removed."""
     handler = logging.StreamHandler()
     handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+        JsonFormatter(secrets)
+        if log_format == "json"
+        else RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -35,6 +35,7 @@ def run_bot(settings: Settings, *, webhook_url: str | None, port: int) -> int:
     configure_logging(
         settings.log_level,
         [settings.token.reveal(), settings.webhook_secret.reveal(), settings.user_salt.reveal()],
+        settings.log_format,
     )
     if not settings.token:
         print(

@@ -26,3 +26,22 @@ def test_anything_shaped_like_a_bot_token_is_blanked() -> None:
     assert (
         redact("bot111111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/getMe", []) == f"bot{REDACTED}/getMe"
     )
+
+
+def test_json_log_lines_are_objects_with_secrets_blanked() -> None:
+    import json
+    import logging
+
+    from kiz_bot.bot.logs import JsonFormatter
+
+    formatter = JsonFormatter(["s3cret-salt"])
+    record = logging.LogRecord(
+        "kiz_bot.test", logging.WARNING, __file__, 1, "token 123456:%s salt %s",
+        ("A" * 35, "s3cret-salt"), None,
+    )  # fmt: skip
+    line = formatter.format(record)
+    fields = json.loads(line)
+    assert fields["level"] == "WARNING"
+    assert fields["logger"] == "kiz_bot.test"
+    assert "s3cret-salt" not in line
+    assert "A" * 35 not in line

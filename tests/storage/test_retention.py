@@ -38,11 +38,14 @@ async def test_unanswered_texts_are_deleted_after_thirty_days(database: Database
     current["day"] = TODAY
     storage.keep_unanswered("Gibt es Schwimmkurse für Erwachsene?")
     await storage.recorder.flush()
-    result = await storage.apply_retention()
+    await storage.apply_retention()
     kept = await storage.unanswered()
+    stored = " ".join(str(v) for _, _, v in await every_value(storage.engine))
     await storage.close()
-    assert result.purged_texts == 1
+    # The daily run started with the store may purge the old text before this call does:
+    # what counts is that it is gone and the recent one is kept.
     assert [k.text for k in kept] == ["Gibt es Schwimmkurse für Erwachsene?"]
+    assert "Jagdschein" not in stored
 
 
 async def test_unanswered_texts_are_not_kept_without_opt_in(database: Database) -> None:
