@@ -18,6 +18,8 @@ from kiz_bot.stats.events import Outcome, TopicEvent
 
 CONTACT_PARTNER = "integration-centre"
 SECOND_LANGUAGE = "en"
+TRANSLITERATION_MIN_WORDS = 3
+TRANSLITERATION_MAX_PROBABILITY = 0.9995
 
 
 class ReplyKind(StrEnum):
@@ -140,7 +142,7 @@ class Advisor:
             return Reply(_SMALLTALK[small], language)
         result = knowledge.index.match(text)
         if detection is not None:
-            language = self._transliteration_language(detection, result, language)
+            language = self._transliteration_language(text, detection, result, language)
         return self._reply_for(result, language, knowledge.catalogue)
 
     def show(self, entry_id: str, language: str) -> Reply | None:
@@ -236,14 +238,20 @@ class Advisor:
         return tuple(p for p in found if p is not None)
 
     def _transliteration_language(
-        self, detection: Detection, result: MatchResult, language: str
+        self, text: str, detection: Detection, result: MatchResult, language: str
     ) -> str:
         """Answer Latin-letter Russian, Ukrainian, Arabic or Persian in the language matched."""
         best = result.best
         if best is None or result.confidence is Confidence.NONE:
             return language
         native_latin = best.language in {"de", "en", "tr", "pl"}
-        if detection.script == "latin" and not native_latin and not detection.confident:
+        # One or two Latin words are usually German terms ("Kindergeld", "Kita Anmeldung")
+        # that every language's phrasings contain: no evidence of a transliteration.
+        sentence = len(normalize(text).split()) >= TRANSLITERATION_MIN_WORDS
+        # Latin-letter Ukrainian or Persian often looks like Polish or Turkish to the detector,
+        # but rarely with the near-certainty that real Polish or Turkish sentences get.
+        unsure = detection.probability < TRANSLITERATION_MAX_PROBABILITY
+        if detection.script == "latin" and sentence and not native_latin and unsure:
             return best.language
         return language
 

@@ -292,3 +292,20 @@ def test_core_packages_never_import_telegram() -> None:
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "telegram"]
     assert core, "no core modules found"
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Kindergeld?", "de"),
+        ("yak zapysaty dytynu do shkoly", "uk"),
+        ("madrese baraye bachehaye taze vared", "fa"),
+        ("kak zapisat rebenka v shkolu", "ru"),
+        ("jak zapisac dziecko do szkoly", "pl"),
+        ("cocugumu okula nasil kaydettiririm", "tr"),
+    ],
+)
+def test_latin_letter_questions_are_answered_in_the_language_they_are_typed_in(
+    bundled: Advisor, question: str, language: str
+) -> None:
+    assert bundled.ask(question).language == language
