@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import time
 from collections import defaultdict
 
+from benchmarks import run_each_in_fresh_process
 from benchmarks.evaluate import load_items
 
 LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa", "pl")
@@ -73,14 +73,7 @@ def main() -> int:
     if len(sys.argv) > 1:
         print(json.dumps(run(sys.argv[1])))
         return 0
-    for name in ("py3langid", "lingua"):
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.language", name],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        print(out.stdout.strip())
+    run_each_in_fresh_process("benchmarks.language", ("py3langid", "lingua"))
     return 0
 
 

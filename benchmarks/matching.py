@@ -13,10 +13,10 @@ import platform
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import time
 
+from benchmarks import run_each_in_fresh_process
 from kiz_bot.knowledge.loader import require_catalogue
 from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, frozen_map
 from kiz_bot.matching.index import MatchIndex
@@ -119,14 +119,7 @@ def main() -> int:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    for name in ("startup", "bundled", "synthetic-5000"):
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.matching", name],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        print(out.stdout.strip())
+    run_each_in_fresh_process("benchmarks.matching", ("startup", "bundled", "synthetic-5000"))
     return 0
 
 

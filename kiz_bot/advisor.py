@@ -142,7 +142,7 @@ class Advisor:
             return Reply(_SMALLTALK[small], language)
         result = knowledge.index.match(text)
         if detection is not None:
-            language = self._transliteration_language(text, detection, result, language)
+            language = self._transliteration_language(said, detection, result, language)
         return self._reply_for(result, language, knowledge.catalogue)
 
     def show(self, entry_id: str, language: str) -> Reply | None:
@@ -238,7 +238,7 @@ class Advisor:
         return tuple(p for p in found if p is not None)
 
     def _transliteration_language(
-        self, text: str, detection: Detection, result: MatchResult, language: str
+        self, said: str, detection: Detection, result: MatchResult, language: str
     ) -> str:
         """Answer Latin-letter Russian, Ukrainian, Arabic or Persian in the language matched."""
         best = result.best
@@ -247,7 +247,7 @@ class Advisor:
         native_latin = best.language in {"de", "en", "tr", "pl"}
         # One or two Latin words are usually German terms ("Kindergeld", "Kita Anmeldung")
         # that every language's phrasings contain: no evidence of a transliteration.
-        sentence = len(normalize(text).split()) >= TRANSLITERATION_MIN_WORDS
+        sentence = len(said.split()) >= TRANSLITERATION_MIN_WORDS
         # Latin-letter Ukrainian or Persian often looks like Polish or Turkish to the detector,
         # but rarely with the near-certainty that real Polish or Turkish sentences get.
         unsure = detection.probability < TRANSLITERATION_MAX_PROBABILITY

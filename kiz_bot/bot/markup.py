@@ -165,14 +165,7 @@ def _split_paragraph(paragraph: str, limit: int) -> list[str]:
             size = sum(_len(t) for t in current)
         current.append(token)
         size += _len(token)
-        if token.startswith("</"):
-            name = token[2:-1].strip().lower()
-            for index in range(len(open_tags) - 1, -1, -1):
-                if _name(open_tags[index]) == name:
-                    del open_tags[index]
-                    break
-        elif token.startswith("<") and len(token) > 1:
-            open_tags.append(token)
+        _track(open_tags, token)
     if current:
         chunks.append("".join(current))
     return [c for c in chunks if c.strip()]
@@ -198,15 +191,20 @@ def _break_point(tokens: list[str]) -> int:
 def _open_after(tokens: list[str]) -> list[str]:
     open_tags: list[str] = []
     for token in tokens:
-        if token.startswith("</"):
-            name = token[2:-1].strip().lower()
-            for index in range(len(open_tags) - 1, -1, -1):
-                if _name(open_tags[index]) == name:
-                    del open_tags[index]
-                    break
-        elif token.startswith("<") and len(token) > 1:
-            open_tags.append(token)
+        _track(open_tags, token)
     return open_tags
+
+
+def _track(open_tags: list[str], token: str) -> None:
+    """Update the stack of open tags with one token: push an opening tag, pop a closing one."""
+    if token.startswith("</"):
+        name = token[2:-1].strip().lower()
+        for index in range(len(open_tags) - 1, -1, -1):
+            if _name(open_tags[index]) == name:
+                del open_tags[index]
+                break
+    elif token.startswith("<") and len(token) > 1:
+        open_tags.append(token)
 
 
 def _lstrip(tokens: list[str]) -> list[str]:
