@@ -33,8 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from kiz_bot.knowledge.yaml_source import read_yaml
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,7 +279,7 @@ def paced(api: BenchAPI, picks: Sequence[tuple[int, str, str]], rate: float) -> 
 # questions
 def load_questions() -> list[Question]:
     """Return realistic multilingual questions: the labelled development set, out of scope too."""
-    items = YAML(typ="safe").load(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    items = read_yaml(QUESTIONS_FILE.read_text(encoding="utf-8"))
     return [(str(item["q"]), str(item["lang"])) for item in items]
 
 

@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from kiz_bot.advisor import Knowledge
 from kiz_bot.knowledge.loader import require_catalogue
 from kiz_bot.knowledge.model import Catalogue
+from kiz_bot.knowledge.yaml_source import read_yaml
 from kiz_bot.matching.index import MatchIndex, MatchParams
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Confidence
@@ -52,7 +51,7 @@ class Scores:
 
 def load_items(name: str) -> list[Item]:
     """Load a labelled question set from tests/data."""
-    raw = YAML(typ="safe").load((DATA / name).read_text(encoding="utf-8"))
+    raw = read_yaml((DATA / name).read_text(encoding="utf-8"))
     return [Item(str(r["q"]), str(r["lang"]), r.get("entry")) for r in raw]
 
 

@@ -9,10 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
-
 from kiz_bot.knowledge.html_check import TELEGRAM_LIMIT, html_problems
 from kiz_bot.knowledge.model import (
     Catalogue,
@@ -25,6 +21,7 @@ from kiz_bot.knowledge.model import (
     frozen_map,
 )
 from kiz_bot.knowledge.problems import KnowledgeError, Problem, Severity, errors_in
+from kiz_bot.knowledge.yaml_source import MarkedMap, YamlSyntaxError, line_of, read_yaml
 
 TOPICS_FILE = "topics.yaml"
 PARTNERS_FILE = "partners.yaml"
@@ -65,7 +62,7 @@ class _Context:
         self, node: Any, key: str | int | None, message: str, code: str, *, error: bool
     ) -> None:
         severity = Severity.ERROR if error else Severity.WARNING
-        self.problems.append(Problem(severity, self.file, _line(node, key), message, code))
+        self.problems.append(Problem(severity, self.file, line_of(node, key), message, code))
 
     def error(self, node: Any, key: str | int | None, message: str, code: str) -> None:
         self.add(node, key, message, code, error=True)
@@ -74,31 +71,13 @@ class _Context:
         self.add(node, key, message, code, error=False)
 
 
-def _line(node: Any, key: str | int | None = None) -> int:
-    """Return the 1-based line of a node, or of one of its keys or items."""
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return 1
-    try:
-        if isinstance(node, CommentedMap) and key is not None and key in node:
-            return int(lc.key(key)[0]) + 1
-        if isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            return int(lc.item(key)[0]) + 1
-    except (KeyError, TypeError, IndexError):
-        pass
-    return int(lc.line) + 1
-
-
 def _read(path: Path, ctx: _Context) -> Any:
     ctx.file = path.relative_to(ctx.root).as_posix() if path.is_relative_to(ctx.root) else str(path)
     try:
-        return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = (exc.problem or exc.context or "invalid YAML").strip()
+        return read_yaml(path.read_text(encoding="utf-8"))
+    except YamlSyntaxError as exc:
         ctx.problems.append(
-            Problem(Severity.ERROR, ctx.file, line, f"YAML syntax error: {reason}", "yaml")
+            Problem(Severity.ERROR, ctx.file, exc.line, f"YAML syntax error: {exc.reason}", "yaml")
         )
     except UnicodeDecodeError:
         ctx.problems.append(
@@ -109,14 +88,14 @@ def _read(path: Path, ctx: _Context) -> Any:
     return None
 
 
-def _unknown_keys(node: CommentedMap, allowed: set[str], what: str, ctx: _Context) -> None:
+def _unknown_keys(node: MarkedMap, allowed: set[str], what: str, ctx: _Context) -> None:
     for key in node:
         if key not in allowed:
             hint = ", ".join(sorted(allowed))
             ctx.error(node, key, f"unknown key {key!r} in {what} (allowed: {hint})", "unknown-key")
 
 
-def _text(node: CommentedMap, key: str, what: str, ctx: _Context, *, required: bool) -> str:
+def _text(node: MarkedMap, key: str, what: str, ctx: _Context, *, required: bool) -> str:
     value = node.get(key)
     if value is None:
         if required:
@@ -131,7 +110,7 @@ def _text(node: CommentedMap, key: str, what: str, ctx: _Context, *, required: b
     return text
 
 
-def _texts(node: CommentedMap, key: str, what: str, ctx: _Context) -> tuple[str, ...]:
+def _texts(node: MarkedMap, key: str, what: str, ctx: _Context) -> tuple[str, ...]:
     value = node.get(key)
     if value is None:
         return ()
@@ -153,7 +132,7 @@ def _texts(node: CommentedMap, key: str, what: str, ctx: _Context) -> tuple[str,
     return tuple(items)
 
 
-def _needs_review(node: CommentedMap) -> str | None:
+def _needs_review(node: MarkedMap) -> str | None:
     value = node.get("needs_review")
     if value in (None, False, ""):
         return None
@@ -161,7 +140,7 @@ def _needs_review(node: CommentedMap) -> str | None:
 
 
 def _languages(node: Any, ctx: _Context) -> tuple[str, ...]:
-    value = node.get("languages") if isinstance(node, CommentedMap) else None
+    value = node.get("languages") if isinstance(node, MarkedMap) else None
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         ctx.error(node, "languages", "topics.yaml needs 'languages: [de, en, ...]'", "languages")
         return ("de",)
@@ -172,7 +151,7 @@ def _names(
     node: Any, key: str, what: str, languages: tuple[str, ...], ctx: _Context
 ) -> dict[str, str]:
     value = node.get(key)
-    if not isinstance(value, CommentedMap):
+    if not isinstance(value, MarkedMap):
         ctx.error(node, None, f"{what} needs '{key}' with one text per language", "missing-field")
         return {}
     names: dict[str, str] = {}
@@ -204,7 +183,7 @@ def _load_topics(root: Path, ctx: _Context) -> tuple[tuple[str, ...], list[Topic
     topics: list[Topic] = []
     seen: set[str] = set()
     for node in data.get("topics") or []:
-        if not isinstance(node, CommentedMap):
+        if not isinstance(node, MarkedMap):
             ctx.error(data, "topics", "each topic must be a mapping with id, emoji, names", "type")
             continue
         _unknown_keys(node, TOPIC_KEYS, "a topic", ctx)
@@ -230,7 +209,7 @@ def _load_partners(root: Path, languages: tuple[str, ...], ctx: _Context) -> lis
         return []
     partners: list[Partner] = []
     for node in data.get("partners") or []:
-        if not isinstance(node, CommentedMap):
+        if not isinstance(node, MarkedMap):
             ctx.error(data, "partners", "each partner must be a mapping", "type")
             continue
         _unknown_keys(node, PARTNER_KEYS, "a partner", ctx)
@@ -238,7 +217,7 @@ def _load_partners(root: Path, languages: tuple[str, ...], ctx: _Context) -> lis
         what = f"partner {partner_id!r}"
         texts: dict[str, PartnerText] = {}
         for language, text_node, raw_texts in _language_nodes(node, what, languages, ctx):
-            if not isinstance(text_node, CommentedMap):
+            if not isinstance(text_node, MarkedMap):
                 ctx.error(
                     raw_texts, language, f"{what} {language}: needs name and helps_with", "type"
                 )
@@ -267,18 +246,18 @@ def _load_partners(root: Path, languages: tuple[str, ...], ctx: _Context) -> lis
                 address=_text(node, "address", what, ctx, required=False) or None,
                 languages_spoken=_texts(node, "languages_spoken", what, ctx),
                 needs_review=needs_review,
-                source=SourceRef(ctx.file, _line(node)),
+                source=SourceRef(ctx.file, line_of(node)),
             )
         )
     return partners
 
 
 def _language_nodes(
-    node: CommentedMap, what: str, languages: tuple[str, ...], ctx: _Context
-) -> list[tuple[str, Any, CommentedMap]]:
+    node: MarkedMap, what: str, languages: tuple[str, ...], ctx: _Context
+) -> list[tuple[str, Any, MarkedMap]]:
     """Return the per-language texts of an entry or partner; report unconfigured languages."""
     raw_texts = node.get("texts")
-    if not isinstance(raw_texts, CommentedMap):
+    if not isinstance(raw_texts, MarkedMap):
         ctx.error(node, None, f"{what} needs 'texts' per language", "missing-field")
         return []
     found = []
@@ -292,7 +271,7 @@ def _language_nodes(
 
 
 def _entry_text(node: Any, what: str, ctx: _Context) -> EntryText | None:
-    if not isinstance(node, CommentedMap):
+    if not isinstance(node, MarkedMap):
         ctx.error(node, None, f"{what} must be a mapping with question and answer", "type")
         return None
     _unknown_keys(node, TEXT_KEYS, what, ctx)
@@ -322,7 +301,7 @@ def _entry_text(node: Any, what: str, ctx: _Context) -> EntryText | None:
     )
 
 
-def _last_reviewed(node: CommentedMap, what: str, ctx: _Context) -> date | None:
+def _last_reviewed(node: MarkedMap, what: str, ctx: _Context) -> date | None:
     value = node.get("last_reviewed")
     if value is None:
         ctx.warn(node, None, f"{what} has no last_reviewed date", "stale")
@@ -347,7 +326,7 @@ def _load_entries(
     data = _read(path, ctx)
     if data is None:
         return []
-    if not isinstance(data, CommentedMap):
+    if not isinstance(data, MarkedMap):
         ctx.error(data, None, "a topic file needs 'topic:' and 'entries:'", "type")
         return []
     _unknown_keys(data, {"topic", "entries"}, "a topic file", ctx)
@@ -360,7 +339,7 @@ def _load_entries(
         ctx.error(data, None, "the file needs a list 'entries:'", "missing-field")
         return []
     for node in raw_entries:
-        if not isinstance(node, CommentedMap):
+        if not isinstance(node, MarkedMap):
             ctx.error(raw_entries, None, "each entry must be a mapping", "type")
             continue
         _unknown_keys(node, ENTRY_KEYS, "an entry", ctx)
@@ -369,7 +348,8 @@ def _load_entries(
             ctx.error(node, "id", f"entry id {entry_id!r}: use lower-case words and -", "id")
         what = f"entry {entry_id!r}"
         texts: dict[str, EntryText] = {}
-        raw_texts = node.get("texts") if isinstance(node.get("texts"), CommentedMap) else {}
+        raw = node.get("texts")
+        raw_texts: dict[Any, Any] = raw if isinstance(raw, MarkedMap) else {}
         for language, text_node, _ in _language_nodes(node, what, languages, ctx):
             text = _entry_text(text_node, f"{what} ({language})", ctx)
             if text is not None:
@@ -406,7 +386,7 @@ def _load_entries(
                 partners=partners,
                 last_reviewed=_last_reviewed(node, what, ctx),
                 needs_review=needs_review,
-                source=SourceRef(ctx.file, _line(node)),
+                source=SourceRef(ctx.file, line_of(node)),
             )
         )
         ctx.problems.extend(_partner_problems(node, partners, ctx))
@@ -414,10 +394,10 @@ def _load_entries(
 
 
 def _partner_problems(
-    node: CommentedMap, partners: tuple[str, ...], ctx: _Context
+    node: MarkedMap, partners: tuple[str, ...], ctx: _Context
 ) -> list[Problem]:
     # Partner references are checked after all partners are known; remember where they are.
-    ctx.pending_refs.append((ctx.file, _line(node, "partners"), partners))  # type: ignore[attr-defined]
+    ctx.pending_refs.append((ctx.file, line_of(node, "partners"), partners))  # type: ignore[attr-defined]
     return []
 
 
@@ -428,12 +408,12 @@ def _load_smalltalk(
     if not path.is_file():
         return {}
     data = _read(path, ctx)
-    if not isinstance(data, CommentedMap):
+    if not isinstance(data, MarkedMap):
         return {}
     _unknown_keys(data, SMALLTALK_KINDS, "smalltalk.yaml", ctx)
     result: dict[str, dict[str, tuple[str, ...]]] = {}
     for kind, by_language in data.items():
-        if not isinstance(by_language, CommentedMap):
+        if not isinstance(by_language, MarkedMap):
             ctx.error(data, kind, f"{kind!r} needs phrases per language", "type")
             continue
         result[kind] = {}
@@ -522,7 +502,7 @@ def _check_duplicates(
 def configured_languages(root: Path) -> tuple[str, ...]:
     """Return the languages listed in topics.yaml, without checking anything else."""
     try:
-        data = YAML(typ="safe").load((root / TOPICS_FILE).read_text(encoding="utf-8"))
+        data = read_yaml((root / TOPICS_FILE).read_text(encoding="utf-8"))
         languages = data["languages"]
     except Exception:
         return DEFAULT_LANGUAGES
