@@ -29,6 +29,7 @@ class Evidence:
     items: list[Item]
     parts: list[Components | None]
     labels: list[int]  # entry position or -1 for out of scope
+    answerable: int  # positions from here on are not-covered kinds
 
 
 def collect(index: MatchIndex, items: list[Item]) -> Evidence:
@@ -36,7 +37,7 @@ def collect(index: MatchIndex, items: list[Item]) -> Evidence:
     position = {e: i for i, e in enumerate(index.entry_ids)}
     parts = [index.components(item.q, len(index.entry_ids)) for item in items]
     labels = [position.get(item.entry, -2) if item.entry else -1 for item in items]
-    return Evidence(items, parts, labels)
+    return Evidence(items, parts, labels, len(index.entry_ids) - len(index.not_covered))
 
 
 def score_all(
@@ -54,10 +55,13 @@ def score_all(
             continue
         scores = parts.combined(p)
         order = np.argsort(-scores, kind="stable")
+        s2[i] = scores[order[1]] if order.size > 1 else 0.0
+        answerable = order[parts.entries[order] < ev.answerable]
+        top3[i] = ev.labels[i] in set(parts.entries[answerable[:3]].tolist())
+        if parts.entries[order[0]] >= ev.answerable:
+            continue  # a not-covered kind won: declined, nothing shown
         best[i] = parts.entries[order[0]]
         s1[i] = scores[order[0]]
-        s2[i] = scores[order[1]] if order.size > 1 else 0.0
-        top3[i] = ev.labels[i] in set(parts.entries[order[:3]].tolist())
     return best, s1, s2, top3
 
 
@@ -101,9 +105,9 @@ def thresholds(ev: Evidence, p: MatchParams) -> tuple[MatchParams, float, float,
 
 
 def main() -> int:
-    """Grid-search the weights on the devset and print the best settings."""
+    """Grid-search the weights on both development sets and print the best settings."""
     catalogue = require_catalogue(BUNDLED_FAQ_DIR)
-    dev = load_items("devset.yaml")
+    dev = load_items("devset.yaml") + load_items("devset2.yaml")
     results = []
     for stem_weight, skeleton_weight in itertools.product((0.5, 0.7), (0.4, 0.8)):
         base = MatchParams(stem_weight=stem_weight, skeleton_weight=skeleton_weight)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from babel import Locale, UnknownLocaleError
 
-from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, Partner
+from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, NotCovered, Partner
 from kiz_bot.matching.index import MatchIndex
 from kiz_bot.matching.language import Detection, LanguageDetector
 from kiz_bot.matching.normalize import normalize
@@ -193,7 +193,9 @@ class Advisor:
                 events=(event,),
                 ranked=ranked,
             )
-        partners = self._partners(None, catalogue, with_contact=True)
+        # A question of a kind the centre does not cover goes to that kind's partners.
+        declined = catalogue.not_covered_kind(result.declined.entry_id) if result.declined else None
+        partners = self._partners(declined, catalogue, with_contact=True)
         return Reply(
             ReplyKind.NOT_FOUND,
             language,
@@ -229,7 +231,7 @@ class Advisor:
         )
 
     def _partners(
-        self, entry: Entry | None, catalogue: Catalogue, *, with_contact: bool
+        self, entry: Entry | NotCovered | None, catalogue: Catalogue, *, with_contact: bool
     ) -> tuple[Partner, ...]:
         ids = list(entry.partners) if entry else []
         if with_contact and CONTACT_PARTNER not in ids:

@@ -14,6 +14,7 @@ from kiz_bot.knowledge.model import (
     Catalogue,
     Entry,
     EntryText,
+    NotCovered,
     Partner,
     PartnerText,
     SourceRef,
@@ -26,6 +27,7 @@ from kiz_bot.knowledge.yaml_source import MarkedMap, YamlSyntaxError, line_of, r
 TOPICS_FILE = "topics.yaml"
 PARTNERS_FILE = "partners.yaml"
 SMALLTALK_FILE = "smalltalk.yaml"
+NOT_COVERED_FILE = "not-covered.yaml"
 STALE_AFTER = timedelta(days=365)
 DEFAULT_LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa", "pl")
 # Room for the question heading, the review mark and partner names around an answer.
@@ -46,6 +48,7 @@ PARTNER_KEYS = {
 }
 PARTNER_TEXT_KEYS = {"name", "helps_with"}
 TOPIC_KEYS = {"id", "emoji", "names"}
+NOT_COVERED_KEYS = {"id", "partners", "texts"}
 SMALLTALK_KINDS = {"greeting", "thanks", "help"}
 
 
@@ -130,6 +133,15 @@ def _texts(node: MarkedMap, key: str, what: str, ctx: _Context) -> tuple[str, ..
             continue
         items.append(str(item).strip())
     return tuple(items)
+
+
+def _item_id(node: MarkedMap, allowed: set[str], what: str, ctx: _Context) -> str:
+    """Check an item's keys and return its id, which must be lower-case words and -."""
+    _unknown_keys(node, allowed, what, ctx)
+    item_id = _text(node, "id", what, ctx, required=True)
+    if item_id and not _ID.match(item_id):
+        ctx.error(node, "id", f"id {item_id!r}: use lower-case words and -", "id")
+    return item_id
 
 
 def _needs_review(node: MarkedMap) -> str | None:
@@ -342,10 +354,7 @@ def _load_entries(
         if not isinstance(node, MarkedMap):
             ctx.error(raw_entries, None, "each entry must be a mapping", "type")
             continue
-        _unknown_keys(node, ENTRY_KEYS, "an entry", ctx)
-        entry_id = _text(node, "id", "an entry", ctx, required=True)
-        if entry_id and not _ID.match(entry_id):
-            ctx.error(node, "id", f"entry id {entry_id!r}: use lower-case words and -", "id")
+        entry_id = _item_id(node, ENTRY_KEYS, "an entry", ctx)
         what = f"entry {entry_id!r}"
         texts: dict[str, EntryText] = {}
         raw = node.get("texts")
@@ -393,9 +402,7 @@ def _load_entries(
     return entries
 
 
-def _partner_problems(
-    node: MarkedMap, partners: tuple[str, ...], ctx: _Context
-) -> list[Problem]:
+def _partner_problems(node: MarkedMap, partners: tuple[str, ...], ctx: _Context) -> list[Problem]:
     # Partner references are checked after all partners are known; remember where they are.
     ctx.pending_refs.append((ctx.file, line_of(node, "partners"), partners))  # type: ignore[attr-defined]
     return []
@@ -427,6 +434,43 @@ def _load_smalltalk(
     return result
 
 
+def _load_not_covered(root: Path, languages: tuple[str, ...], ctx: _Context) -> list[NotCovered]:
+    path = root / NOT_COVERED_FILE
+    if not path.is_file():
+        return []
+    data = _read(path, ctx)
+    if data is None:
+        return []
+    if not isinstance(data, MarkedMap) or not isinstance(data.get("not_covered"), list):
+        ctx.error(data, None, f"{NOT_COVERED_FILE} needs a list 'not_covered:'", "missing-field")
+        return []
+    kinds: list[NotCovered] = []
+    for node in data["not_covered"]:
+        if not isinstance(node, MarkedMap):
+            ctx.error(data, "not_covered", "each item must be a mapping with id and texts", "type")
+            continue
+        kind_id = _item_id(node, NOT_COVERED_KEYS, "a not-covered item", ctx)
+        what = f"not-covered {kind_id!r}"
+        examples = {
+            language: _texts(raw_texts, language, f"{what} ({language})", ctx)
+            for language, _, raw_texts in _language_nodes(node, what, languages, ctx)
+        }
+        missing = [lang for lang in languages if not examples.get(lang)]
+        if missing and examples:
+            ctx.warn(
+                node,
+                "texts",
+                f"{what} has no examples in {', '.join(missing)}",
+                "missing-translation",
+            )
+        partners = _texts(node, "partners", what, ctx)
+        _partner_problems(node, partners, ctx)
+        kinds.append(
+            NotCovered(kind_id, frozen_map(examples), partners, SourceRef(ctx.file, line_of(node)))
+        )
+    return kinds
+
+
 def load_catalogue(
     root: Path, today: date | None = None
 ) -> tuple[Catalogue | None, tuple[Problem, ...]]:
@@ -442,13 +486,19 @@ def load_catalogue(
     partners = _load_partners(root, languages, ctx)
     _check_duplicates(((p.id, p.source) for p in partners), "partner", ctx)
     smalltalk = _load_smalltalk(root, languages, ctx)
+    not_covered = _load_not_covered(root, languages, ctx)
     topic_ids = {t.id for t in topics}
     entries: list[Entry] = []
-    special = {TOPICS_FILE, PARTNERS_FILE, SMALLTALK_FILE}
+    special = {TOPICS_FILE, PARTNERS_FILE, SMALLTALK_FILE, NOT_COVERED_FILE}
     for path in sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml")):
         if path.name not in special:
             entries.extend(_load_entries(path, languages, topic_ids, ctx))
-    _check_duplicates(((e.id, e.source) for e in entries), "entry", ctx)
+    # Entries and not-covered kinds share one namespace: the matcher ranks them together.
+    _check_duplicates(
+        [(e.id, e.source) for e in entries] + [(n.id, n.source) for n in not_covered],
+        "entry",
+        ctx,
+    )
     # Entries follow the topic order of topics.yaml (menus, export), then file order.
     topic_order = {t.id: n for n, t in enumerate(topics)}
     entries.sort(key=lambda e: topic_order.get(e.topic, len(topic_order)))
@@ -474,6 +524,7 @@ def load_catalogue(
         entries=tuple(entries),
         partners=tuple(partners),
         smalltalk=frozen_map({k: frozen_map(v) for k, v in smalltalk.items()}),
+        not_covered=tuple(not_covered),
     )
     return catalogue, problems
 

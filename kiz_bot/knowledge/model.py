@@ -102,6 +102,16 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class NotCovered:
+    """A kind of question outside the centre's work: recognised, declined and referred on."""
+
+    id: str
+    examples: Mapping[str, tuple[str, ...]]
+    partners: tuple[str, ...] = ()
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Catalogue:
     """The whole validated knowledge base."""
 
@@ -110,14 +120,18 @@ class Catalogue:
     entries: tuple[Entry, ...]
     partners: tuple[Partner, ...]
     smalltalk: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=frozen_map)
+    not_covered: tuple[NotCovered, ...] = ()
     _entries_by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
     _partners_by_id: Mapping[str, Partner] = field(init=False, repr=False, compare=False)
     _topics_by_id: Mapping[str, Topic] = field(init=False, repr=False, compare=False)
+    _not_covered_by_id: Mapping[str, NotCovered] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_entries_by_id", frozen_map({e.id: e for e in self.entries}))
         object.__setattr__(self, "_partners_by_id", frozen_map({p.id: p for p in self.partners}))
         object.__setattr__(self, "_topics_by_id", frozen_map({t.id: t for t in self.topics}))
+        declined = frozen_map({n.id: n for n in self.not_covered})
+        object.__setattr__(self, "_not_covered_by_id", declined)
 
     @property
     def source_language(self) -> str:
@@ -131,6 +145,10 @@ class Catalogue:
     def partner(self, partner_id: str) -> Partner | None:
         """Return the partner with this id, if any."""
         return self._partners_by_id.get(partner_id)
+
+    def not_covered_kind(self, kind_id: str) -> NotCovered | None:
+        """Return the kind of out-of-scope question with this id, if any."""
+        return self._not_covered_by_id.get(kind_id)
 
     def topic(self, topic_id: str) -> Topic | None:
         """Return the topic with this id, if any."""

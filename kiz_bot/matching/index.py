@@ -26,6 +26,7 @@ from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FUZZY_PHRASES = 3
+DECLINED_SHORTLIST = 2  # not-covered kinds re-scored next to the shortlisted entries
 SPAN = HASH_MASK + 1  # entry * SPAN + feature packs a pair into one integer
 
 
@@ -131,6 +132,7 @@ class MatchIndex:
     exact_phrasings: dict[str, tuple[int, ...]] = field(repr=False)
     max_idf: float = 1.0
     n_documents: int = 0
+    not_covered: frozenset[str] = frozenset()
     _scratch: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -142,13 +144,26 @@ class MatchIndex:
             for language, text in entry.texts.items():
                 phrases.extend(Phrase(number, language, p, False) for p in text.phrasings)
                 phrases.extend(Phrase(number, language, k, True) for k in text.keywords)
+        # Kinds of questions outside the centre's work compete like entries; when one wins,
+        # the question is declined instead of answered with the nearest entry.
+        first = len(catalogue.entries)
+        for number, kind in enumerate(catalogue.not_covered, start=first):
+            for language, examples in kind.examples.items():
+                phrases.extend(Phrase(number, language, p, False) for p in examples)
         entry_ids = tuple(e.id for e in catalogue.entries)
-        return _build(entry_ids, tuple(phrases), params or MatchParams())
+        declined = tuple(n.id for n in catalogue.not_covered)
+        index = _build(entry_ids + declined, tuple(phrases), params or MatchParams())
+        index.not_covered = frozenset(declined)
+        return index
 
     def match(self, text: str, limit: int | None = None) -> MatchResult:
         """Rank the entries for a question and decide: answer, choices or none."""
         ranked = self.rank(text, limit or self.params.max_candidates)
-        return MatchResult(self.decide(ranked), ranked)
+        answerable = tuple(c for c in ranked if c.entry_id not in self.not_covered)
+        if ranked and ranked[0].entry_id in self.not_covered:
+            return MatchResult(Confidence.NONE, answerable, declined=ranked[0])
+        # A close not-covered kind in second place still makes the answer unsure.
+        return MatchResult(self.decide(ranked), answerable)
 
     def decide(self, candidates: Sequence[Candidate]) -> Confidence:
         """Turn ranked scores into answer, choices or none."""
@@ -202,8 +217,14 @@ class MatchIndex:
             )
             skeleton = (found / query.skeleton_mass).astype(np.float32)
         first = p.w_document * entry_doc + p.w_query * coverage + p.w_skeleton * skeleton
-        k = min(shortlist, n_entries)
-        chosen = np.argpartition(-first, k - 1)[:k] if k < n_entries else np.arange(n_entries)
+        # Not-covered kinds get their own places, so they never crowd out an entry.
+        answerable = n_entries - len(self.not_covered)
+        chosen = np.concatenate(
+            [
+                _top(first[:answerable], shortlist),
+                answerable + _top(first[answerable:], DECLINED_SHORTLIST),
+            ]
+        )
         chosen = chosen[first[chosen] > 0]
         normalized = normalize(text)
         repeated = self.exact_phrasings.get(normalized, ())
@@ -404,6 +425,13 @@ def _build(
         max_idf=float(idf.max()) if idf.size else 1.0,
         n_documents=len(doc_keys),
     )
+
+
+def _top(scores: FloatArray, k: int) -> IntArray:
+    """Return the positions of the k highest scores, in no particular order."""
+    if k >= scores.size:
+        return np.arange(scores.size, dtype=np.int64)
+    return np.argpartition(-scores, k - 1)[:k].astype(np.int64)
 
 
 def _postings_sum(

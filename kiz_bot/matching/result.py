@@ -25,10 +25,15 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    """The ranked candidates and the calibrated decision."""
+    """The ranked candidates and the calibrated decision.
+
+    `declined` is the kind of out-of-scope question (faq/not-covered.yaml) that matched
+    better than every entry; the candidates are entries only.
+    """
 
     confidence: Confidence
     candidates: tuple[Candidate, ...]
+    declined: Candidate | None = None
 
     @property
     def best(self) -> Candidate | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -7,7 +8,15 @@ import pytest
 
 from kiz_bot.advisor import Advisor, Knowledge, ReplyKind, client_language
 from kiz_bot.knowledge.loader import require_catalogue
-from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, Partner, PartnerText, Topic
+from kiz_bot.knowledge.model import (
+    Catalogue,
+    Entry,
+    EntryText,
+    NotCovered,
+    Partner,
+    PartnerText,
+    Topic,
+)
 from kiz_bot.knowledge.model import frozen_map as fm
 from kiz_bot.matching.index import MatchIndex, MatchParams
 from kiz_bot.matching.language import LanguageDetector
@@ -124,6 +133,64 @@ def test_unrelated_question_is_not_found_and_refers_to_a_person(advisor: Advisor
     assert "integration-centre" in [p.id for p in reply.partners]
     assert reply.events[0].outcome is Outcome.UNANSWERED
     assert reply.events[0].entry_id is None
+
+
+@pytest.fixture
+def declining() -> Advisor:
+    salary = NotCovered(
+        "salaries",
+        fm({"de": ("Was verdient eine Erzieherin in der Kita?", "Gehalt Erzieherin Kita")}),
+        partners=("youth-welfare-office",),
+    )
+    catalogue = replace(tiny_catalogue(), not_covered=(salary,))
+    knowledge = Knowledge(catalogue, MatchIndex.build(catalogue, TINY), {})
+    return Advisor(lambda: knowledge, LanguageDetector(("de", "en", "tr")), today=lambda: DAY)
+
+
+def test_a_not_covered_question_is_declined_with_that_kinds_partners(declining: Advisor) -> None:
+    reply = declining.ask("Wie viel verdient eine Erzieherin in einer Kita?")
+    assert reply.kind is ReplyKind.NOT_FOUND
+    assert reply.entry is None
+    assert [p.id for p in reply.partners] == ["youth-welfare-office", "integration-centre"]
+    assert [(e.outcome, e.entry_id) for e in reply.events] == [(Outcome.UNANSWERED, None)]
+    assert "salaries" not in reply.ranked
+
+
+def test_entries_are_still_answered_next_to_not_covered_kinds(declining: Advisor) -> None:
+    reply = declining.ask("Was kostet die Kita?")
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.entry is not None
+    assert reply.entry.id == "kita-fees"
+
+
+def test_a_declined_match_names_the_kind_and_lists_entries_only() -> None:
+    salary = NotCovered("salaries", fm({"de": ("Gehalt Erzieherin Kita",)}))
+    index = MatchIndex.build(replace(tiny_catalogue(), not_covered=(salary,)), TINY)
+    result = index.match("Gehalt Erzieherin Kita")
+    assert result.confidence is Confidence.NONE
+    assert result.declined is not None
+    assert result.declined.entry_id == "salaries"
+    assert "salaries" not in [c.entry_id for c in result.candidates]
+
+
+@pytest.mark.parametrize(
+    ("ranked", "expected"),
+    [
+        ((("kita-fees", 0.9), ("rival", 0.85)), Confidence.CHOICES),
+        ((("kita-fees", 0.9), ("rival", 0.5)), Confidence.ANSWER),
+        ((("rival", 0.9), ("kita-fees", 0.85)), Confidence.NONE),
+    ],
+)
+def test_a_close_not_covered_kind_turns_an_answer_into_choices(
+    monkeypatch: pytest.MonkeyPatch, ranked: tuple[tuple[str, float], ...], expected: Confidence
+) -> None:
+    rival = NotCovered("rival", fm({"de": ("Gehalt Erzieherin",)}))
+    index = MatchIndex.build(replace(tiny_catalogue(), not_covered=(rival,)), TINY)
+    candidates = tuple(Candidate(entry, score, "de") for entry, score in ranked)
+    monkeypatch.setattr(index, "rank", lambda text, limit: candidates)
+    result = index.match("any question")
+    assert result.confidence is expected
+    assert [c.entry_id for c in result.candidates] == ["kita-fees"]
 
 
 def test_two_close_entries_are_offered_as_choices(advisor: Advisor) -> None:

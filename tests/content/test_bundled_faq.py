@@ -12,6 +12,7 @@ from kiz_bot.knowledge.loader import load_catalogue
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.knowledge.problems import Severity
 from kiz_bot.matching.index import MatchIndex
+from kiz_bot.matching.result import Confidence
 from kiz_bot.settings import BUNDLED_FAQ_DIR
 
 LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa", "pl")
@@ -145,6 +146,21 @@ def test_every_phrasing_is_matched_to_its_own_entry(catalogue: Catalogue) -> Non
                     winner = ranked[0].entry_id if ranked else None
                     collisions.append(f"{entry.id} ({language}): {phrasing!r} -> {winner}")
     assert collisions == []
+
+
+def test_not_covered_examples_are_never_answered_with_an_entry(catalogue: Catalogue) -> None:
+    """A question the centre does not cover is declined or offered as choices, never answered."""
+    index = MatchIndex.build(catalogue)
+    assert len(catalogue.not_covered) >= 5
+    answered = []
+    for kind in catalogue.not_covered:
+        assert set(kind.examples) == set(catalogue.languages), kind.id
+        for language, examples in kind.examples.items():
+            for example in examples:
+                result = index.match(example)
+                if result.confidence is Confidence.ANSWER:
+                    answered.append(f"{kind.id} ({language}): {example!r} -> {result.best}")
+    assert answered == []
 
 
 def test_bundled_folder_is_the_package_default() -> None:
