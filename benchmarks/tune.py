@@ -18,8 +18,9 @@ from kiz_bot.knowledge.loader import require_catalogue
 from kiz_bot.matching.index import Components, MatchIndex, MatchParams
 from kiz_bot.settings import BUNDLED_FAQ_DIR
 
-MAX_FALSE_ANSWER = 0.08  # leave room under the 10 % bar for questions nobody has seen
+MAX_FALSE_ANSWER = 0.03  # dev sets are optimistic: not-covered.yaml was written for their kinds
 ANSWER_PRECISION = 0.97  # answer directly only when the top entry is almost always right
+MIN_MARGIN = 0.02  # two entries closer than this are a tie: offer both, whatever the data say
 
 
 @dataclass
@@ -40,41 +41,60 @@ def collect(index: MatchIndex, items: list[Item]) -> Evidence:
     return Evidence(items, parts, labels, len(index.entry_ids) - len(index.not_covered))
 
 
-def score_all(
-    ev: Evidence, p: MatchParams
-) -> tuple[
-    npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]
-]:
-    """Return per item: best entry, best score, second score, label in top 3."""
-    best = np.full(len(ev.items), -1, dtype=np.int64)
-    s1 = np.zeros(len(ev.items))
-    s2 = np.zeros(len(ev.items))
-    top3 = np.zeros(len(ev.items), dtype=bool)
+@dataclass
+class Scored:
+    """Per item: best entry, its score, the next score, the leading not-covered kind's score."""
+
+    best: npt.NDArray[np.int64]
+    s1: npt.NDArray[np.float64]
+    s2: npt.NDArray[np.float64]
+    kind: npt.NDArray[np.float64]  # score of a kind ranked above the best entry, else -inf
+    top3: npt.NDArray[np.bool_]
+
+
+def score_all(ev: Evidence, p: MatchParams) -> Scored:
+    """Score every item with the given weights."""
+    n = len(ev.items)
+    scored = Scored(
+        np.full(n, -1, dtype=np.int64),
+        np.zeros(n),
+        np.zeros(n),
+        np.full(n, -np.inf),
+        np.zeros(n, dtype=bool),
+    )
     for i, parts in enumerate(ev.parts):
         if parts is None:
             continue
         scores = parts.combined(p)
         order = np.argsort(-scores, kind="stable")
-        s2[i] = scores[order[1]] if order.size > 1 else 0.0
-        answerable = order[parts.entries[order] < ev.answerable]
-        top3[i] = ev.labels[i] in set(parts.entries[answerable[:3]].tolist())
-        if parts.entries[order[0]] >= ev.answerable:
-            continue  # a not-covered kind won: declined, nothing shown
-        best[i] = parts.entries[order[0]]
-        s1[i] = scores[order[0]]
-    return best, s1, s2, top3
+        is_entry = parts.entries[order] < ev.answerable
+        entries = order[is_entry]
+        scored.top3[i] = ev.labels[i] in set(parts.entries[entries[:3]].tolist())
+        if not entries.size:
+            scored.kind[i] = scores[order[0]]
+            continue
+        top = entries[0]
+        scored.best[i] = parts.entries[top]
+        scored.s1[i] = scores[top]
+        others = scores[order[order != top]]
+        scored.s2[i] = others[0] if others.size else 0.0
+        if not is_entry[0]:
+            scored.kind[i] = scores[order[0]]
+    return scored
 
 
 def thresholds(ev: Evidence, p: MatchParams) -> tuple[MatchParams, float, float, float]:
     """Pick the choices threshold (in scope vs out of scope), then answer threshold and margin."""
-    best, s1, s2, top3 = score_all(ev, p)
+    sc = score_all(ev, p)
     labels = np.asarray(ev.labels)
     in_scope = labels >= 0
     oos = labels == -1
-    correct = (best == labels) & in_scope
+    correct = (sc.best == labels) & in_scope
+    # A not-covered kind ranked above every entry declines the question.
+    entry_first = ~np.isfinite(sc.kind) & (sc.best >= 0)
     chosen = None
     for t in np.arange(0.05, 1.2, 0.005):
-        shown = s1 >= t
+        shown = (sc.s1 >= t) & entry_first
         false = (shown & oos).sum() / max(oos.sum(), 1)
         if false <= MAX_FALSE_ANSWER:
             top1 = (correct & shown).sum() / in_scope.sum()
@@ -83,12 +103,12 @@ def thresholds(ev: Evidence, p: MatchParams) -> tuple[MatchParams, float, float,
     if chosen is None:
         return p, 0.0, 0.0, 0.0
     t_choice, top1, false = chosen
-    # Answer directly only where the top entry is right at least 95 % of the time.
+    # Answer directly only where the top entry is right at least 97 % of the time.
     best_answer = (t_choice, 0.0, 0.0)
     for t_answer, margin in itertools.product(
         np.arange(t_choice, 1.5, 0.02), np.arange(0, 0.3, 0.02)
     ):
-        answered = (s1 >= t_answer) & (s1 - s2 >= margin) & in_scope
+        answered = (sc.s1 >= t_answer) & (sc.s1 - sc.s2 >= margin) & in_scope & entry_first
         if answered.sum() == 0:
             continue
         precision = (answered & correct).sum() / answered.sum()
@@ -97,11 +117,11 @@ def thresholds(ev: Evidence, p: MatchParams) -> tuple[MatchParams, float, float,
             best_answer = (float(t_answer), float(margin), float(share))
     tuned = replace(
         p,
-        choices_threshold=round(t_choice, 3),
+        choices_threshold=round(float(t_choice), 3),
         answer_threshold=round(best_answer[0], 3),
-        answer_margin=round(best_answer[1], 3),
+        answer_margin=max(MIN_MARGIN, round(best_answer[1], 3)),
     )
-    return tuned, top1, float(top3[in_scope].mean()), false
+    return tuned, float(top1), float(sc.top3[in_scope].mean()), float(false)
 
 
 def main() -> int:
