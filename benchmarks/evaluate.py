@@ -1,8 +1,8 @@
 """Retrieval quality on the labelled question sets: ours and two baselines, same data, same run.
 
 Run with `make eval`. Prints top-1, top-3 and the out-of-scope false-answer rate, overall
-and per language, for tests/data/devset.yaml and devset2.yaml (tuned on) and
-tests/data/holdout.yaml (never tuned on).
+and per language, for tests/data/devset.yaml, devset2.yaml and devset3-ar.yaml (tuned on)
+and tests/data/holdout.yaml (never tuned on).
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def main(argv: Sequence[str] = ()) -> int:
         "wratio": wratio_baseline(catalogue),
         "bm25": bm25_baseline(catalogue),
     }
-    for set_name in ("devset.yaml", "devset2.yaml", "holdout.yaml"):
+    for set_name in ("devset.yaml", "devset2.yaml", "devset3-ar.yaml", "holdout.yaml"):
         if not (DATA / set_name).is_file():
             continue
         items = load_items(set_name)

@@ -41,17 +41,24 @@ SCRIPT_STEMMERS = {
     "arabic": ("arabic", "persian"),
 }
 # Chat Arabic in Latin letters writes some sounds as digits ("3" for ain, "7" for ha).
-_ARABIZI = str.maketrans({"2": "", "3": "", "7": "h", "5": "kh", "9": "s", "8": "gh"})
+# "9" is qaf in the Maghreb and sad in the Gulf and the Levant: both are tried.
+_ARABIZI = str.maketrans({"2": "", "3": "", "7": "h", "5": "kh", "8": "gh"})
 _VOWELS = re.compile("[aeiouyw]")
 
 Keys = npt.NDArray[np.int64]
 Kinds = npt.NDArray[np.int8]
 
 
-def skeleton(token: str) -> str:
-    """Return a word without vowels, w and y: Latin typing of Arabic, Persian or Cyrillic."""
+def skeletons(token: str) -> tuple[str, ...]:
+    """Return a word without vowels, w and y (Latin typing of Arabic, Persian, Cyrillic).
+
+    Twice when it has a 9: as q and as s.
+    """
     bare = _VOWELS.sub("", token.translate(_ARABIZI))
-    return bare[:-1] if bare.endswith("h") and len(bare) > 3 else bare
+    bare = bare[:-1] if bare.endswith("h") and len(bare) > 3 else bare
+    if "9" not in bare:
+        return (bare,) if len(bare) >= 2 else ()
+    return tuple(dict.fromkeys(bare.replace("9", v) for v in "qs"))
 
 
 def _key(feature: str) -> int:
@@ -70,8 +77,7 @@ def token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
             keys.append(_key("c " + padded[i : i + size]))
             kinds.append(NGRAM)
     if with_skeleton and len(token) >= 3:
-        bare = skeleton(token)
-        if len(bare) >= 2:
+        for bare in skeletons(token):
             keys.append(_key("s " + bare))
             kinds.append(SKELETON)
     return np.asarray(keys, dtype=np.int64), np.asarray(kinds, dtype=np.int8)

@@ -26,7 +26,7 @@ from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FUZZY_PHRASES = 3
-DECLINED_SHORTLIST = 2  # not-covered kinds re-scored next to the shortlisted entries
+DECLINED_SHORTLIST = 1  # not-covered kinds re-scored next to the shortlisted entries
 SPAN = HASH_MASK + 1  # entry * SPAN + feature packs a pair into one integer
 
 
@@ -46,7 +46,7 @@ class MatchParams:
     w_fuzzy: float = 0.0
     w_length: float = 0.15
     exact_bonus: float = 0.3
-    answer_threshold: float = 0.605
+    answer_threshold: float = 0.525
     answer_margin: float = 0.02
     choices_threshold: float = 0.525
     shortlist: int = 5
