@@ -6,9 +6,11 @@ distinct token's features are computed once and cached, since words repeat a lot
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import zlib
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -96,19 +98,54 @@ def stem_features(word: str, algorithms: tuple[str, ...]) -> tuple[Keys, Kinds]:
     return np.asarray(keys, dtype=np.int64), np.full(len(keys), STEM, dtype=np.int8)
 
 
-def encode(
-    text: str, *, query: bool, language: str | None = None
-) -> tuple[Keys, npt.NDArray[np.float32], Kinds]:
+Encoded = tuple[Keys, npt.NDArray[np.float32], Kinds]
+
+
+def encode(text: str, *, query: bool, language: str | None = None) -> Encoded:
     """Return a text's distinct feature keys, their counts and kinds.
 
     Skeletons are added to queries (which may be typed in Latin letters) and to phrasings in
     Cyrillic or Arabic script, so "madrese" meets "مدرسه" and "zapysaty" meets "записати".
     """
+    keys, kinds = _features(text, query=query, language=language)
+    unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    return unique, counts.astype(np.float32), kinds[first]
+
+
+def encode_phrasings(texts: Sequence[tuple[str, str]], chunk: int = 1024) -> list[Encoded]:
+    """Encode many (text, language) phrasings, as `encode` does one by one, but faster."""
+    encoded: list[Encoded] = []
+    for start in range(0, len(texts), chunk):
+        found = [
+            _features(t, query=False, language=lang) for t, lang in texts[start : start + chunk]
+        ]
+        encoded.extend(_count_each(found))
+    return encoded
+
+
+def _count_each(found: list[tuple[Keys, Kinds]]) -> list[Encoded]:
+    """Count the distinct features of several texts with one sort (a chunk keeps it small)."""
+    sizes = np.asarray([keys.size for keys, _ in found], dtype=np.int64)
+    # The text's number above the feature bits keeps the texts apart in the one sort.
+    owner = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
+    keys = np.concatenate([np.zeros(0, dtype=np.int64)] + [k for k, _ in found])
+    unique, first, counts = np.unique(
+        (owner << HASH_BITS) | keys, return_index=True, return_counts=True
+    )
+    all_kinds = np.concatenate([np.zeros(0, dtype=np.int8)] + [k for _, k in found])
+    bounds = np.searchsorted(unique >> HASH_BITS, np.arange(len(found) + 1)).tolist()
+    features: Keys = (unique & HASH_MASK).astype(np.int64)
+    weights = counts.astype(np.float32)
+    kinds: Kinds = all_kinds[first].astype(np.int8)
+    return [(features[a:b], weights[a:b], kinds[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def _features(text: str, *, query: bool, language: str | None) -> tuple[Keys, Kinds]:
+    """Return every feature of a text with repeats, and their kinds."""
     native = words(text)
     pairs = [(w, t) for w in native if (t := fold_word(w))]
     if not pairs:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int8)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
     script = script_of(text)
     with_skeleton = query or script in {"cyrillic", "arabic"}
     if query:
@@ -118,10 +155,7 @@ def encode(
     parts = [token_features(t, with_skeleton) for _, t in pairs]
     if algorithms:
         parts += [stem_features(w, algorithms) for w, _ in pairs]
-    keys = np.concatenate([k for k, _ in parts])
-    kinds = np.concatenate([k for _, k in parts])
-    unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    return unique, counts.astype(np.float32), kinds[first]
+    return np.concatenate([k for k, _ in parts]), np.concatenate([k for _, k in parts])
 
 
 def clear_caches() -> None:

@@ -19,7 +19,15 @@ from rapidfuzz import fuzz
 from scipy import sparse
 
 from kiz_bot.knowledge.model import Catalogue
-from kiz_bot.matching.features import HASH_MASK, NGRAM, SKELETON, STEM, WORD, encode
+from kiz_bot.matching.features import (
+    HASH_MASK,
+    NGRAM,
+    SKELETON,
+    STEM,
+    WORD,
+    encode,
+    encode_phrasings,
+)
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 
@@ -335,7 +343,7 @@ def _build(
     entry_ids: tuple[str, ...], phrases: tuple[Phrase, ...], params: MatchParams
 ) -> MatchIndex:
     n_entries = len(entry_ids)
-    hashed = [encode(ph.text, query=False, language=ph.language) for ph in phrases]
+    hashed = encode_phrasings([(ph.text, ph.language) for ph in phrases])
     vocabulary = (
         np.unique(np.concatenate([k for k, _, _ in hashed])) if hashed else np.zeros(0, np.int64)
     )

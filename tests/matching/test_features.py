@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiz_bot.matching.features import skeletons
+from kiz_bot.matching.features import encode, encode_phrasings, skeletons
 from kiz_bot.matching.normalize import fold_word
 
 
@@ -32,3 +32,20 @@ def test_nine_is_tried_as_qaf_and_as_sad() -> None:
 def test_vowels_and_a_final_h_are_dropped_and_short_words_have_none() -> None:
     assert skeletons("madraseh") == ("mdrs",)
     assert skeletons("ya") == ()
+
+
+def test_encoding_many_phrasings_at_once_equals_one_by_one() -> None:
+    texts = [
+        ("Wie melde ich mein Kind in der Kita an?", "de"),
+        ("", "de"),
+        ("كيفاش نسجل ولدي فالمدرسة؟", "ar"),
+        ("kita kita kita", "tr"),
+        ("Як записати дитину до школи", "uk"),
+        ("🙂", "en"),
+    ]
+    together = encode_phrasings(texts, chunk=4)  # two chunks
+    for (text, language), (keys, counts, kinds) in zip(texts, together, strict=True):
+        alone = encode(text, query=False, language=language)
+        assert keys.tolist() == alone[0].tolist()
+        assert counts.tolist() == alone[1].tolist()
+        assert kinds.tolist() == alone[2].tolist()
