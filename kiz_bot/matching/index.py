@@ -54,9 +54,9 @@ class MatchParams:
     w_fuzzy: float = 0.0
     w_length: float = 0.15
     exact_bonus: float = 0.3
-    answer_threshold: float = 0.525
+    answer_threshold: float = 0.53
     answer_margin: float = 0.02
-    choices_threshold: float = 0.525
+    choices_threshold: float = 0.53
     shortlist: int = 5
     stage_one_features: int = 64
     max_candidates: int = 5
