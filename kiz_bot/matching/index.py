@@ -34,6 +34,7 @@ from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FUZZY_PHRASES = 3
+POSTINGS_BUDGET = 100_000  # document postings read in the first stage, at most
 DECLINED_SHORTLIST = 1  # not-covered kinds re-scored next to the shortlisted entries
 SPAN = HASH_MASK + 1  # entry * SPAN + feature packs a pair into one integer
 
@@ -209,6 +210,13 @@ class MatchIndex:
         if query is None:
             return None
         stage_one = np.argsort(-query.weights)[: p.stage_one_features]
+        # Common character n-grams have posting lists as long as the knowledge base: past a
+        # budget the lightest of them are left to the re-ranking. This bounds the time of any
+        # question in a large knowledge base; the bundled one never reaches the budget.
+        indptr = self.documents_t.indptr
+        lengths = indptr[query.rows[stage_one] + 1] - indptr[query.rows[stage_one]]
+        cheap = lengths <= POSTINGS_BUDGET // p.stage_one_features
+        stage_one = stage_one[(np.cumsum(lengths) <= POSTINGS_BUDGET) | cheap]
         doc_scores = _postings_sum(
             self.documents_t, query.rows[stage_one], query.weights[stage_one], self.n_documents
         )

@@ -49,3 +49,22 @@ def test_encoding_many_phrasings_at_once_equals_one_by_one() -> None:
         assert keys.tolist() == alone[0].tolist()
         assert counts.tolist() == alone[1].tolist()
         assert kinds.tolist() == alone[2].tolist()
+
+
+def test_a_postings_budget_keeps_the_heaviest_features_and_the_ranking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiz_bot.knowledge.loader import require_catalogue
+    from kiz_bot.matching import index as index_module
+    from kiz_bot.settings import BUNDLED_FAQ_DIR
+
+    built = index_module.MatchIndex.build(require_catalogue(BUNDLED_FAQ_DIR))
+    questions = {
+        "Wie melde ich mein Kind in der Kita an?": "kita-registration",
+        "kindergeld beantragen": "child-benefit",
+        "kak zapisat rebenka v shkolu": "school-enrolment-newcomers",
+    }
+    # A budget far below what the bundled questions read: only cheap features get through.
+    monkeypatch.setattr(index_module, "POSTINGS_BUDGET", 640)
+    for question, entry in questions.items():
+        assert built.rank(question, 3)[0].entry_id == entry
