@@ -90,10 +90,26 @@ def _stemmer(algorithm: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(algorithm)
 
 
+def _stem(algorithm: str, word: str) -> str:
+    """Return a word's stem; the Arabic stemmer is repeated until the word stops changing.
+
+    One pass of Snowball's Arabic stemmer strips either the article or an ending, so
+    "المدرسة" and "مدرسة" would get different stems; a second pass brings them together.
+    """
+    stemmer = _stemmer(algorithm)
+    stem: str = stemmer.stemWord(word)
+    for _ in range(2 if algorithm == "arabic" else 0):
+        again: str = stemmer.stemWord(stem)
+        if again == stem:
+            break
+        stem = again
+    return stem
+
+
 @lru_cache(maxsize=262144)
 def stem_features(word: str, algorithms: tuple[str, ...]) -> tuple[Keys, Kinds]:
     """Return the hashed stems of a native-script word, one per stemmer that changes it."""
-    stems = {fold_word(_stemmer(a).stemWord(word)) for a in algorithms}
+    stems = {fold_word(_stem(a, word)) for a in algorithms}
     keys = [_key("t " + stem) for stem in stems if stem and len(stem) >= 2]
     return np.asarray(keys, dtype=np.int64), np.full(len(keys), STEM, dtype=np.int8)
 
@@ -112,28 +128,87 @@ def encode(text: str, *, query: bool, language: str | None = None) -> Encoded:
     return unique, counts.astype(np.float32), kinds[first]
 
 
-def encode_phrasings(texts: Sequence[tuple[str, str]], chunk: int = 1024) -> list[Encoded]:
-    """Encode many (text, language) phrasings, as `encode` does one by one, but faster."""
+def encode_phrasings(texts: Sequence[tuple[str, str]], chunk: int = 4096) -> list[Encoded]:
+    """Encode many (text, language) phrasings, as `encode` does one by one, but faster.
+
+    Each distinct word's features are looked up once; a phrasing is a list of word numbers,
+    and a chunk's features are gathered and counted with a few array operations.
+    """
+    units = _Units()
     encoded: list[Encoded] = []
     for start in range(0, len(texts), chunk):
-        found = [
-            _features(t, query=False, language=lang) for t, lang in texts[start : start + chunk]
-        ]
-        encoded.extend(_count_each(found))
+        rows = [units.row(t, lang) for t, lang in texts[start : start + chunk]]
+        encoded.extend(_count_each(*units.gather(rows)))
     return encoded
 
 
-def _count_each(found: list[tuple[Keys, Kinds]]) -> list[Encoded]:
+class _Units:
+    """The feature arrays of every distinct word seen so far, numbered in order of appearance."""
+
+    def __init__(self) -> None:
+        self.number: dict[tuple[str, object], int] = {}
+        self.keys: list[Keys] = []
+        self.kinds: list[Kinds] = []
+        self._flat: tuple[Keys, Kinds, Keys, Keys] | None = None
+
+    def _id(self, unit: tuple[str, object], features: tuple[Keys, Kinds] | None = None) -> int:
+        found = self.number.get(unit)
+        if found is None:
+            keys, kinds = features if features is not None else _unit_features(unit)
+            found = self.number[unit] = len(self.keys)
+            self.keys.append(keys)
+            self.kinds.append(kinds)
+            self._flat = None
+        return found
+
+    def row(self, text: str, language: str) -> list[int]:
+        """Return the word numbers of one phrasing: token features, then stems."""
+        pairs = [(w, t) for w in words(text) if (t := fold_word(w))]
+        if not pairs:
+            return []
+        with_skeleton = script_of(text) in {"cyrillic", "arabic"}
+        algorithms = (STEMMERS[language],) if language in STEMMERS else ()
+        row = [self._id((t, with_skeleton)) for _, t in pairs]
+        if algorithms:
+            row += [self._id((w, algorithms)) for w, _ in pairs]
+        return row
+
+    def gather(self, rows: list[list[int]]) -> tuple[Keys, Kinds, Keys]:
+        """Return the features of several rows, one after another, and each row's size."""
+        if self._flat is None:
+            sizes = np.asarray([k.size for k in self.keys], dtype=np.int64)
+            starts = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes)[:-1]])
+            keys = np.concatenate([np.zeros(0, dtype=np.int64), *self.keys])
+            kinds = np.concatenate([np.zeros(0, dtype=np.int8), *self.kinds])
+            self._flat = (keys, kinds, starts, sizes)
+        keys, kinds, starts, sizes = self._flat
+        ids = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
+        lengths = sizes[ids]
+        total = int(lengths.sum())
+        shift = np.repeat(starts[ids] - (np.cumsum(lengths) - lengths), lengths)
+        positions = shift + np.arange(total, dtype=np.int64)
+        row_sizes = np.add.reduceat(
+            np.append(lengths, 0), np.cumsum([0, *map(len, rows)])[:-1]
+        ) * np.asarray([bool(r) for r in rows], dtype=np.int64)
+        return keys[positions], kinds[positions], row_sizes
+
+
+def _unit_features(unit: tuple[str, object]) -> tuple[Keys, Kinds]:
+    """Return a word's token features (with skeleton flag) or stems (with algorithms)."""
+    text, how = unit
+    if isinstance(how, tuple):
+        return stem_features(text, how)
+    return token_features(text, bool(how))
+
+
+def _count_each(keys: Keys, all_kinds: Kinds, sizes: Keys) -> list[Encoded]:
     """Count the distinct features of several texts with one sort (a chunk keeps it small)."""
-    sizes = np.asarray([keys.size for keys, _ in found], dtype=np.int64)
     # The text's number above the feature bits keeps the texts apart in the one sort.
-    owner = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
-    keys = np.concatenate([np.zeros(0, dtype=np.int64)] + [k for k, _ in found])
+    owner = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
     unique, first, counts = np.unique(
         (owner << HASH_BITS) | keys, return_index=True, return_counts=True
     )
-    all_kinds = np.concatenate([np.zeros(0, dtype=np.int8)] + [k for _, k in found])
-    bounds = np.searchsorted(unique >> HASH_BITS, np.arange(len(found) + 1)).tolist()
+    bounds = np.searchsorted(unique >> HASH_BITS, np.arange(sizes.size + 1)).tolist()
     features: Keys = (unique & HASH_MASK).astype(np.int64)
     weights = counts.astype(np.float32)
     kinds: Kinds = all_kinds[first].astype(np.int8)

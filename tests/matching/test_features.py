@@ -68,3 +68,14 @@ def test_a_postings_budget_keeps_the_heaviest_features_and_the_ranking(
     monkeypatch.setattr(index_module, "POSTINGS_BUDGET", 640)
     for question, entry in questions.items():
         assert built.rank(question, 3)[0].entry_id == entry
+
+
+def test_arabic_words_with_and_without_the_article_share_a_stem() -> None:
+    from kiz_bot.matching.features import STEM, encode
+
+    def stems(word: str) -> set[int]:
+        keys, _, kinds = encode(word, query=False, language="ar")
+        return set(keys[kinds == STEM].tolist())
+
+    assert stems("المدرسة") == stems("مدرسة") == stems("بالمدرسه")
+    assert stems("الشهادة") == stems("شهادات")
