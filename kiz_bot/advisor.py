@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
@@ -72,8 +73,8 @@ class Knowledge:
     smalltalk: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, catalogue: Catalogue) -> Knowledge:
-        """Index a catalogue and its small-talk phrases."""
+    def build(cls, catalogue: Catalogue, cache: Path | None = None) -> Knowledge:
+        """Index a catalogue and its small-talk phrases (the index kept in cache, if given)."""
         smalltalk = {
             normalize(phrase): kind
             for kind, by_language in catalogue.smalltalk.items()
@@ -81,7 +82,7 @@ class Knowledge:
             for phrase in phrases
             if normalize(phrase)
         }
-        return cls(catalogue, MatchIndex.build(catalogue), smalltalk)
+        return cls(catalogue, MatchIndex.build(catalogue, cache=cache), smalltalk)
 
 
 def client_language(code: str | None, languages: tuple[str, ...]) -> str | None:

@@ -6,6 +6,8 @@ import ctypes
 import ctypes.util
 import gc
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from kiz_bot.advisor import Advisor, Knowledge
 from kiz_bot.knowledge.loader import configured_languages
@@ -25,9 +27,9 @@ class Services:
     advisor: Advisor
 
 
-def _built(catalogue: Catalogue) -> Knowledge:
+def _built(catalogue: Catalogue, cache: Path | None = None) -> Knowledge:
     """Index a catalogue, then give the memory used only while indexing back to the system."""
-    knowledge = Knowledge.build(catalogue)
+    knowledge = Knowledge.build(catalogue, cache)
     clear_caches()
     gc.collect()
     release_free_memory()
@@ -50,6 +52,6 @@ def build_services(settings: Settings) -> Services:
     detector.warm_up()
     gc.collect()
     release_free_memory()
-    knowledge = KnowledgeStore(settings.faq_dir, _built)
+    knowledge = KnowledgeStore(settings.faq_dir, partial(_built, cache=settings.index_cache))
     advisor = Advisor(knowledge.current, detector)
     return Services(settings, knowledge, advisor)

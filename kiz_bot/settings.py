@@ -12,6 +12,7 @@ from dotenv import dotenv_values
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_FILE = "kiz-bot.sqlite3"
 SALT_FILE = ".kiz-bot-salt"
+DEFAULT_CACHE_DIR = ".kiz-cache"
 BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq"
 KNOWN_DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
@@ -57,6 +58,7 @@ class Settings:
     retention_days: int = 3 * 365
     log_level: str = "INFO"
     log_format: str = "text"
+    index_cache: Path | None = None
 
     @classmethod
     def from_environ(
@@ -89,6 +91,7 @@ class Settings:
             retention_days=_positive_int("KIZ_RETENTION_DAYS", get("KIZ_RETENTION_DAYS"), 3 * 365),
             log_level=_log_level(get("KIZ_LOG_LEVEL")),
             log_format=_log_format(get("KIZ_LOG_FORMAT")),
+            index_cache=_index_cache(get("KIZ_CACHE_DIR"), workdir),
         )
 
     def with_salt(self, workdir: Path | None = None) -> Settings:
@@ -124,6 +127,14 @@ def _database_url(raw: str, workdir: Path) -> str:
         )
         raise SettingsError(msg)
     return raw
+
+
+def _index_cache(raw: str, workdir: Path) -> Path | None:
+    """Return the folder for the built index: .kiz-cache in workdir unless set, or None (off)."""
+    if raw.lower() == "off":
+        return None
+    path = Path(raw) if raw else Path(DEFAULT_CACHE_DIR)
+    return path if path.is_absolute() else workdir / path
 
 
 def _faq_dir(raw: str, workdir: Path) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ from kiz_bot.matching.features import (
     encode,
     encode_phrasings,
 )
+from kiz_bot.matching.index_cache import IndexArrays, cache_key, load_arrays, save_arrays
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 
@@ -146,8 +148,17 @@ class MatchIndex:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def build(cls, catalogue: Catalogue, params: MatchParams | None = None) -> MatchIndex:
-        """Index every question, alternative and keyword of every entry in every language."""
+    def build(
+        cls,
+        catalogue: Catalogue,
+        params: MatchParams | None = None,
+        cache: Path | None = None,
+    ) -> MatchIndex:
+        """Index every question, alternative and keyword of every entry in every language.
+
+        With a cache folder, an index built before from the same phrasings by the same code
+        is read from disk instead of built again (a restart takes a fraction of the time).
+        """
         phrases: list[Phrase] = []
         for number, entry in enumerate(catalogue.entries):
             for language, text in entry.texts.items():
@@ -161,7 +172,15 @@ class MatchIndex:
                 phrases.extend(Phrase(number, language, p, False) for p in examples)
         entry_ids = tuple(e.id for e in catalogue.entries)
         declined = tuple(n.id for n in catalogue.not_covered)
-        index = _build(entry_ids + declined, tuple(phrases), params or MatchParams())
+        ids, all_phrases, chosen = entry_ids + declined, tuple(phrases), params or MatchParams()
+        key = cache_key(ids, all_phrases, chosen) if cache is not None else ""
+        stored = load_arrays(cache, key) if cache is not None else None
+        if stored is not None:
+            index = _assemble(ids, all_phrases, chosen, stored)
+        else:
+            index = _build(ids, all_phrases, chosen)
+            if cache is not None:
+                save_arrays(cache, key, _arrays_of(index))
         index.not_covered = frozenset(declined)
         return index
 
@@ -414,32 +433,72 @@ def _build(
             shape=(n_features, n_entries),
         )
 
-    normalized = tuple(normalize(ph.text) for ph in phrases)
+    return _assemble(
+        entry_ids,
+        phrases,
+        params,
+        IndexArrays(
+            idf=idf,
+            group=group,
+            vocabulary=vocabulary,
+            documents_t=_unit_rows(documents, idf, group, n_features).T.tocsr(),
+            document_starts=np.searchsorted(document_entry, np.arange(n_entries)).astype(np.int64),
+            document_language=tuple(k[1] for k in doc_keys),
+            words_t=incidence(WORD),
+            skeletons_t=incidence(SKELETON),
+            phrase_matrix=phrase_matrix,
+            normalized=tuple(normalize(ph.text) for ph in phrases),
+        ),
+    )
+
+
+def _assemble(
+    entry_ids: tuple[str, ...], phrases: tuple[Phrase, ...], params: MatchParams, a: IndexArrays
+) -> MatchIndex:
+    """Return the index from its arrays, deriving what is cheap to derive from the phrasings."""
+    phrase_entry = np.asarray([ph.entry for ph in phrases], dtype=np.int64)
+    bounds = np.searchsorted(phrase_entry, np.arange(len(entry_ids) + 1))
     exact: dict[str, list[int]] = {}
-    for ph, text in zip(phrases, normalized, strict=True):
+    for ph, text in zip(phrases, a.normalized, strict=True):
         if not ph.keyword:
             exact.setdefault(text, []).append(ph.entry)
     return MatchIndex(
         entry_ids=entry_ids,
         phrases=phrases,
         params=params,
-        idf=idf,
-        group=group,
-        vocabulary=vocabulary,
-        documents_t=_unit_rows(documents, idf, group, n_features).T.tocsr(),
-        document_starts=np.searchsorted(document_entry, np.arange(n_entries)).astype(np.int64),
-        document_language=tuple(k[1] for k in doc_keys),
-        words_t=incidence(WORD),
-        skeletons_t=incidence(SKELETON),
-        phrase_matrix=phrase_matrix,
-        entry_phrases=tuple(members_of),
+        idf=a.idf,
+        group=a.group,
+        vocabulary=a.vocabulary,
+        documents_t=a.documents_t,
+        document_starts=a.document_starts,
+        document_language=a.document_language,
+        words_t=a.words_t,
+        skeletons_t=a.skeletons_t,
+        phrase_matrix=a.phrase_matrix,
+        entry_phrases=tuple(np.arange(bounds[e], bounds[e + 1]) for e in range(len(entry_ids))),
         phrase_factor=np.asarray(
             [params.keyword_factor if ph.keyword else 1.0 for ph in phrases], dtype=np.float32
         ),
-        normalized=normalized,
+        normalized=a.normalized,
         exact_phrasings={text: tuple(sorted(set(found))) for text, found in exact.items()},
-        max_idf=float(idf.max()) if idf.size else 1.0,
-        n_documents=len(doc_keys),
+        max_idf=float(a.idf.max()) if a.idf.size else 1.0,
+        n_documents=len(a.document_language),
+    )
+
+
+def _arrays_of(index: MatchIndex) -> IndexArrays:
+    """Return the arrays of an index that are worth keeping on disk."""
+    return IndexArrays(
+        idf=index.idf,
+        group=index.group,
+        vocabulary=index.vocabulary,
+        documents_t=index.documents_t,
+        document_starts=index.document_starts,
+        document_language=index.document_language,
+        words_t=index.words_t,
+        skeletons_t=index.skeletons_t,
+        phrase_matrix=index.phrase_matrix,
+        normalized=index.normalized,
     )
 
 

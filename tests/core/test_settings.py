@@ -96,3 +96,13 @@ def test_salt_is_created_once_and_kept(tmp_path: Path) -> None:
     second = Settings.from_environ({}, tmp_path).with_salt(tmp_path)
     assert first.user_salt.reveal() == second.user_salt.reveal()
     assert len(first.user_salt.reveal()) == 64
+
+
+def test_the_index_cache_lives_in_the_workdir_unless_moved_or_switched_off(
+    tmp_path: Path,
+) -> None:
+    assert Settings.from_environ({}, tmp_path).index_cache == tmp_path / ".kiz-cache"
+    moved = Settings.from_environ({"KIZ_CACHE_DIR": "var/cache"}, tmp_path)
+    assert moved.index_cache == tmp_path / "var" / "cache"
+    assert Settings.from_environ({"KIZ_CACHE_DIR": "off"}, tmp_path).index_cache is None
+    assert Settings().index_cache is None

@@ -1,0 +1,105 @@
+"""The built index kept on disk: reused when nothing changed, rebuilt when anything did."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import pytest
+
+from kiz_bot.knowledge.model import Catalogue
+from kiz_bot.matching import index as index_module
+from kiz_bot.matching.index import MatchIndex
+from kiz_bot.matching.index_cache import _joined, _lines
+from tests.advisor.test_advisor import text, tiny_catalogue
+
+QUESTIONS = ("Kita Anmeldung", "kita ücreti", "how much does a kita cost", "Wetter morgen")
+
+
+def answers(index: MatchIndex) -> list[object]:
+    return [index.match(q) for q in QUESTIONS]
+
+
+def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the real builds from now on."""
+    builds: list[int] = []
+    real = index_module._build
+
+    def counted(*args: object) -> MatchIndex:
+        builds.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "_build", counted)
+    return builds
+
+
+def with_alternative(catalogue: Catalogue, extra: str) -> Catalogue:
+    """Return the catalogue with one more German phrasing for the first entry."""
+    first = catalogue.entries[0]
+    german = first.texts["de"]
+    changed = text(german.question, german.answer, *german.alternatives, extra)
+    texts = dict(first.texts) | {"de": changed}
+    entry = dataclasses.replace(first, texts=type(first.texts)(texts))
+    return dataclasses.replace(catalogue, entries=(entry, *catalogue.entries[1:]))
+
+
+def test_a_second_start_reads_the_index_from_disk_and_matches_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = count_builds(monkeypatch)
+    first = MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    second = MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    assert builds == [1]
+    assert len(list(tmp_path.glob("index-*.npz"))) == 1
+    assert answers(second) == answers(first)
+    assert second.normalized == first.normalized
+    assert second.exact_phrasings == first.exact_phrasings
+    assert (second.phrase_matrix != first.phrase_matrix).nnz == 0
+
+
+def test_a_changed_phrasing_builds_afresh_and_replaces_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = count_builds(monkeypatch)
+    MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    before = set(tmp_path.glob("index-*.npz"))
+    changed = MatchIndex.build(with_alternative(tiny_catalogue(), "Krippe Platz"), cache=tmp_path)
+    after = set(tmp_path.glob("index-*.npz"))
+    assert builds == [1, 1]
+    assert len(after) == 1
+    assert after != before
+    best = changed.match("Krippe Platz").best
+    assert best is not None
+    assert best.entry_id == "kita-registration"
+
+
+def test_a_damaged_cache_file_is_ignored_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    (stored,) = tmp_path.glob("index-*.npz")
+    stored.write_bytes(stored.read_bytes()[:500])
+    builds = count_builds(monkeypatch)
+    with caplog.at_level(logging.WARNING):
+        index = MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    assert builds == [1]
+    assert "unusable" in caplog.text
+    assert answers(index) == answers(MatchIndex.build(tiny_catalogue()))
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_nothing_but_time(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        index = MatchIndex.build(tiny_catalogue(), cache=blocked)
+    assert "could not write the index cache" in caplog.text
+    assert answers(index) == answers(MatchIndex.build(tiny_catalogue()))
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+@pytest.mark.parametrize("texts", [(), ("",), ("", ""), ("a b", "", "ü ё م")])
+def test_texts_survive_the_round_trip_including_empty_ones(texts: tuple[str, ...]) -> None:
+    assert _lines(_joined(texts)) == texts
