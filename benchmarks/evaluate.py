@@ -7,6 +7,7 @@ devset3-ar.yaml tuned on, devset4-ar.yaml not yet) and tests/data/holdout.yaml (
 
 from __future__ import annotations
 
+import random
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from kiz_bot.matching.result import Confidence
 from kiz_bot.settings import BUNDLED_FAQ_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+SEED = 20261206
 # Development sets; benchmarks/tune.py tunes on the first three (devset4-ar was written after
 # the last tuning, see tests/data/README.md); the holdout is never tuned on.
 DEV_SETS = ("devset.yaml", "devset2.yaml", "devset3-ar.yaml", "devset4-ar.yaml")
@@ -204,7 +206,67 @@ def main(argv: Sequence[str] = ()) -> int:
         fresh = unseen_wording(catalogue, items)
         print(f"  without the {len(items) - len(fresh)} questions worded like a stored phrasing:")
         print(report("ours", evaluate(rankers["ours"], fresh)))
+    print(follow_ups(catalogue))
     return 0
+
+
+def follow_ups(catalogue: Catalogue) -> str:
+    """Return the figures of the conversation context (see docs/matching.md).
+
+    tests/data/followups.yaml, each question asked after its `after` entry, without and with
+    the context; and every development question asked after an entry of another topic
+    (a change of subject: what the context may cost).
+    """
+    index = MatchIndex.build(catalogue)
+    topic = {e.id: e.topic for e in catalogue.entries}
+
+    def related(entry_id: str) -> tuple[str, ...]:
+        return tuple(e for e in topic if topic[e] == topic[entry_id])
+
+    def ranker(after: str | None) -> Ranker:
+        def rank(text: str) -> tuple[str | None, list[str]]:
+            result = index.match(text, related=related(after) if after else ())
+            ids = [c.entry_id for c in result.candidates]
+            shown = ids[0] if result.confidence is not Confidence.NONE and ids else None
+            return shown, ids[:3]
+
+        return rank
+
+    raw = read_yaml((DATA / "followups.yaml").read_text(encoding="utf-8"))
+    pairs = [(str(r["after"]), Item(str(r["q"]), str(r["lang"]), r.get("entry"))) for r in raw]
+    lines = [f"followups.yaml ({len(pairs)} follow-up questions)"]
+    for label, with_context in (("alone", False), ("context", True)):
+        hits = [_judge(ranker(a if with_context else None), item) for a, item in pairs]
+        lines.append(_summary(label, hits))
+    # A change of subject: every development question after an entry of another topic.
+    rng = random.Random(SEED)
+    dev = [item for name in DEV_SETS for item in load_items(name)]
+    topics = sorted(set(topic.values()))
+    hits = []
+    for item in dev:
+        own = topic.get(item.entry or "", rng.choice(topics))
+        after = rng.choice([e for e in topic if topic[e] != own])
+        hits.append(_judge(ranker(after), item))
+    lines.append("all development questions, alone and right after an entry of another topic:")
+    lines.append(_summary("alone", [_judge(ranker(None), item) for item in dev]))
+    lines.append(_summary("context", hits))
+    return "\n".join(lines)
+
+
+def _judge(ranker: Ranker, item: Item) -> tuple[bool, bool]:
+    """Return (in scope, right): right is the labelled entry shown, or nothing shown."""
+    shown, _ = ranker(item.q)
+    return item.entry is not None, shown == item.entry
+
+
+def _summary(label: str, hits: Sequence[tuple[bool, bool]]) -> str:
+    in_scope = [right for scoped, right in hits if scoped]
+    out = [not right for scoped, right in hits if not scoped]
+    return (
+        f"  {label:<8} top-1 {sum(in_scope) / max(len(in_scope), 1):6.1%}  "
+        f"out-of-scope answered {sum(out) / max(len(out), 1):6.1%}  "
+        f"(n={len(in_scope)} in scope, {len(out)} out of scope)"
+    )
 
 
 if __name__ == "__main__":

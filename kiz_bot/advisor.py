@@ -65,6 +65,22 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class Conversation:
+    """What the advisor may remember of one chat between two messages: the last entry shown.
+
+    Only an entry id, never the family's words; adapters keep it in memory for the chat.
+    """
+
+    last_entry: str | None = None
+
+    def after(self, reply: Reply) -> Conversation:
+        """Return the conversation after a reply: an entry shown becomes the subject."""
+        if reply.kind is ReplyKind.ANSWER and reply.entry is not None:
+            return Conversation(reply.entry.id)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
 class Knowledge:
     """A catalogue together with its search index; replaced whole on reload."""
 
@@ -131,8 +147,14 @@ class Advisor:
             return detection.language, detection
         return client_language(client, languages) or self.catalogue.source_language, detection
 
-    def ask(self, text: str, chosen: str | None = None, client: str | None = None) -> Reply:
-        """Answer a free-text question."""
+    def ask(
+        self,
+        text: str,
+        chosen: str | None = None,
+        client: str | None = None,
+        conversation: Conversation | None = None,
+    ) -> Reply:
+        """Answer a free-text question, a short one in the light of the conversation."""
         knowledge = self._knowledge()
         language, detection = self._language(text, chosen, client)
         said = normalize(text)
@@ -141,10 +163,20 @@ class Advisor:
         small = knowledge.smalltalk.get(said)
         if small is not None:
             return Reply(_SMALLTALK[small], language)
-        result = knowledge.index.match(text)
+        related = self._related(conversation, knowledge.catalogue)
+        result = knowledge.index.match(text, related=related)
         if detection is not None:
             language = self._transliteration_language(said, detection, result, language)
         return self._reply_for(result, language, knowledge.catalogue)
+
+    @staticmethod
+    def _related(conversation: Conversation | None, catalogue: Catalogue) -> tuple[str, ...]:
+        """Return the entries of the topic of the conversation's last entry."""
+        last_id = conversation.last_entry if conversation else None
+        last = catalogue.entry(last_id) if last_id else None
+        if last is None:
+            return ()
+        return tuple(e.id for e in catalogue.entries if e.topic == last.topic)
 
     def show(self, entry_id: str, language: str) -> Reply | None:
         """Show an entry picked from the menu or a did-you-mean button."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from html import unescape
 from typing import TextIO
 
-from kiz_bot.advisor import Advisor, Reply, ReplyKind
+from kiz_bot.advisor import Advisor, Conversation, Reply, ReplyKind
 from kiz_bot.bootstrap import build_services
 from kiz_bot.i18n import language_name, translator
 from kiz_bot.knowledge.model import Partner
@@ -194,7 +194,7 @@ def chat(
         elif text.startswith("[") and text.endswith("]"):
             reply = advisor.show(text.strip("[]"), ui)
         if reply is None:
-            reply = advisor.ask(text, chosen=language)
+            reply = advisor.ask(text, chosen=language, conversation=Conversation(last_entry))
             ui = reply.language
         choices = tuple(e.id for e in reply.alternatives) if reply.kind is ReplyKind.CHOICES else ()
         if reply.kind is ReplyKind.ANSWER and reply.entry:

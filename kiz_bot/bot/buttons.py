@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 
 from kiz_bot.bot import keyboards
 from kiz_bot.bot.callback_data import Action, ButtonData, resolve
-from kiz_bot.bot.context import Context, account, deps_of, key_of, send, ui_language
+from kiz_bot.bot.context import Context, account, deps_of, key_of, remember, send, ui_language
 from kiz_bot.bot.markup import text
 from kiz_bot.bot.ports import BotDeps
 from kiz_bot.bot.replies import messages, render_reply, ui_text
@@ -123,6 +123,7 @@ async def _show_entry(
     reply = deps.advisor.show(entry_id, language) if entry_id else None
     if reply is None:
         return False
+    remember(context, reply)
     await query.answer()
     await account(deps, reply, update.effective_user)
     await send(update, context, render_reply(reply, catalogue, deps.codec))

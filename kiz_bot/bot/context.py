@@ -9,7 +9,7 @@ from typing import Any, cast
 from telegram import Chat, ReplyParameters, Update, User
 from telegram.ext import CallbackContext, ExtBot
 
-from kiz_bot.advisor import Reply, ReplyKind, client_language
+from kiz_bot.advisor import Conversation, Reply, ReplyKind, client_language
 from kiz_bot.bot.ports import BotDeps, seen_user
 from kiz_bot.bot.replies import Outgoing
 from kiz_bot.privacy import user_key
@@ -17,12 +17,31 @@ from kiz_bot.privacy import user_key
 log = logging.getLogger(__name__)
 
 DEPS_KEY = "kiz_bot"
+CONVERSATION_KEY = "conversation"
 Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
 
 
 def deps_of(context: Context) -> BotDeps:
     """Return the adapter's dependencies from the application."""
     return cast("BotDeps", context.bot_data[DEPS_KEY])
+
+
+def conversation_of(context: Context) -> Conversation:
+    """Return what the advisor remembers of this chat: the last entry id, in memory only."""
+    found = context.chat_data.get(CONVERSATION_KEY) if context.chat_data is not None else None
+    return found if isinstance(found, Conversation) else Conversation()
+
+
+def remember(context: Context, reply: Reply) -> None:
+    """Keep the entry a reply showed as the chat's subject for a follow-up question."""
+    if context.chat_data is not None:
+        context.chat_data[CONVERSATION_KEY] = conversation_of(context).after(reply)
+
+
+def forget_conversation(context: Context) -> None:
+    """Drop what the advisor remembers of this chat."""
+    if context.chat_data is not None:
+        context.chat_data.pop(CONVERSATION_KEY, None)
 
 
 def key_of(deps: BotDeps, user: User) -> str:

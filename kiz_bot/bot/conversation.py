@@ -12,9 +12,12 @@ from kiz_bot.bot.context import (
     Context,
     account,
     chosen_language,
+    conversation_of,
     deps_of,
     fallback_language,
+    forget_conversation,
     key_of,
+    remember,
     send,
     ui_language,
 )
@@ -119,6 +122,7 @@ async def delete_command(update: Update, context: Context) -> None:
         return
     language = fallback_language(deps, user)
     _ = gettext_for(language)
+    forget_conversation(context)
     storage = deps.require_storage()
     removed = await storage.preferences.forget(key_of(deps, user))
     if removed:
@@ -160,7 +164,10 @@ async def question(update: Update, context: Context) -> None:
     chosen = await chosen_language(deps, user) if user is not None else None
     client = user.language_code if user else None
     # Telegram never delivers more than 4096 characters; a longer text is not a question.
-    reply = deps.advisor.ask(said[: MessageLimit.MAX_TEXT_LENGTH], chosen, client)
+    reply = deps.advisor.ask(
+        said[: MessageLimit.MAX_TEXT_LENGTH], chosen, client, conversation_of(context)
+    )
+    remember(context, reply)
     await account(deps, reply, user, unanswered=said)
     await send(update, context, render_reply(reply, deps.advisor.catalogue, deps.codec))
 

@@ -10,7 +10,7 @@ Weights and thresholds are chosen on tests/data/devset.yaml by benchmarks/tune.p
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +63,8 @@ class MatchParams:
     shortlist: int = 5
     stage_one_features: int = 64
     max_candidates: int = 5
+    follow_up_bonus: float = 0.15
+    follow_up_words: int = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class Components:
     languages: tuple[str, ...]
     length: float
     exact: FloatArray
+    words: int = 0
 
     def combined(self, p: MatchParams) -> FloatArray:
         """Return the weighted score of every shortlisted entry.
@@ -144,8 +147,12 @@ class MatchIndex:
     max_idf: float = 1.0
     n_documents: int = 0
     not_covered: frozenset[str] = frozenset()
+    _position: dict[str, int] = field(default_factory=dict, repr=False)
     _scratch: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._position = {entry: number for number, entry in enumerate(self.entry_ids)}
 
     @classmethod
     def build(
@@ -184,9 +191,15 @@ class MatchIndex:
         index.not_covered = frozenset(declined)
         return index
 
-    def match(self, text: str, limit: int | None = None) -> MatchResult:
-        """Rank the entries for a question and decide: answer, choices or none."""
-        ranked = self.rank(text, limit or self.params.max_candidates)
+    def match(
+        self, text: str, limit: int | None = None, related: Collection[str] = ()
+    ) -> MatchResult:
+        """Rank the entries for a question and decide: answer, choices or none.
+
+        `related` are the entries of the conversation's subject (the topic of the entry shown
+        last): a short follow-up such as "and what does it cost?" leans towards them.
+        """
+        ranked = self.rank(text, limit or self.params.max_candidates, related)
         answerable = tuple(c for c in ranked if c.entry_id not in self.not_covered)
         if ranked and ranked[0].entry_id in self.not_covered:
             return MatchResult(Confidence.NONE, answerable, declined=ranked[0])
@@ -206,12 +219,17 @@ class MatchIndex:
             return Confidence.CHOICES
         return Confidence.NONE
 
-    def rank(self, text: str, limit: int) -> tuple[Candidate, ...]:
+    def rank(self, text: str, limit: int, related: Collection[str] = ()) -> tuple[Candidate, ...]:
         """Return the best entries for a text with their combined scores."""
-        parts = self.components(text, self.params.shortlist)
+        p = self.params
+        lifted = [self._position[e] for e in related if e in self._position]
+        parts = self.components(text, p.shortlist, include=lifted)
         if parts is None:
             return ()
-        scores = parts.combined(self.params)
+        scores = parts.combined(p)
+        if lifted and parts.words <= p.follow_up_words:
+            # Only short messages lean on the conversation; a longer one says what it means.
+            scores = scores + p.follow_up_bonus * np.isin(parts.entries, lifted)
         order = np.argsort(-scores, kind="stable")[:limit]
         return tuple(
             Candidate(
@@ -222,7 +240,9 @@ class MatchIndex:
             for i in order
         )
 
-    def components(self, text: str, shortlist: int) -> Components | None:
+    def components(
+        self, text: str, shortlist: int, include: Sequence[int] = ()
+    ) -> Components | None:
         """Return the evidence for the shortlisted entries: documents, coverage, phrasings."""
         p = self.params
         query = self._query(text)
@@ -263,8 +283,8 @@ class MatchIndex:
         chosen = chosen[first[chosen] > 0]
         normalized = normalize(text)
         repeated = self.exact_phrasings.get(normalized, ())
-        if repeated:
-            chosen = np.union1d(chosen, np.asarray(repeated, dtype=np.int64))
+        if repeated or include:
+            chosen = np.union1d(chosen, np.asarray([*repeated, *include], dtype=np.int64))
         if not chosen.size:
             return None
         phrase = np.zeros(chosen.size, dtype=np.float32)
@@ -290,6 +310,7 @@ class MatchIndex:
             languages=tuple(languages),
             length=float(np.log1p(query.length)),
             exact=np.isin(chosen, repeated).astype(np.float32),
+            words=int(query.length),
         )
 
     def _document_language(self, entry: int, doc_scores: FloatArray) -> str:

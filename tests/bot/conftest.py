@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -106,8 +106,14 @@ def tiny_catalogue() -> Catalogue:
 class ScriptedIndex:
     """A stand-in for the matcher: keywords decide, so handler tests stay exact."""
 
-    def match(self, text: str, limit: int | None = None) -> MatchResult:
+    def match(
+        self, text: str, limit: int | None = None, related: Collection[str] = ()
+    ) -> MatchResult:
         lowered = text.lower()
+        if "and that?" in lowered:  # a follow-up: answered only with the conversation's subject
+            if related:
+                return MatchResult(Confidence.ANSWER, (Candidate(sorted(related)[0], 0.9, "en"),))
+            return MatchResult(Confidence.NONE, ())
         if "boom" in lowered:
             raise RuntimeError("matcher exploded")  # no message text in the error
         if "kita" in lowered or "الروضة" in lowered or "дитсадок" in lowered:

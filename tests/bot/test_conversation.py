@@ -269,3 +269,18 @@ async def test_contact_shows_the_integration_centre_card(harness: Harness) -> No
 async def test_smalltalk_and_empty_messages_get_friendly_lines(harness: Harness) -> None:
     sent = await harness.send(harness.message("???", language_code="en"))
     assert "few words" in sent[0]["text"]
+
+
+async def test_a_short_follow_up_leans_on_the_last_answer_in_that_chat_only(
+    harness: Harness,
+) -> None:
+    alone = await harness.send(harness.message("and that?", language_code="en"))
+    assert "Kita-Navigator" not in alone[0]["text"]
+    await harness.send(harness.message("How do I get a Kita place?", language_code="en"))
+    follow_up = await harness.send(harness.message("and that?", language_code="en"))
+    assert "Kita-Navigator" in follow_up[0]["text"]
+    other_chat = await harness.send(harness.message("and that?", user_id=8, language_code="en"))
+    assert "Kita-Navigator" not in other_chat[0]["text"]
+    await harness.send(harness.message("/delete", language_code="en"))
+    forgotten = await harness.send(harness.message("and that?", language_code="en"))
+    assert "Kita-Navigator" not in forgotten[0]["text"]

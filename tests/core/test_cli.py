@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiz_bot.cli import main
+from kiz_bot.knowledge.loader import require_catalogue
 from kiz_bot.knowledge.store import KnowledgeStore
 from kiz_bot.settings import BUNDLED_FAQ_DIR, Settings
 from kiz_bot.terminal import chat
@@ -166,3 +167,22 @@ def test_file_watcher_reloads_only_after_a_change(tmp_path: Path) -> None:
     assert report.ok
     assert store.current().entry("school-place") is not None
     assert store.reload_if_changed() is None
+
+
+def test_terminal_chat_reads_a_short_follow_up_in_the_light_of_the_last_answer(
+    tmp_path: Path,
+) -> None:
+    settings = Settings.from_environ({}, tmp_path)
+    catalogue = require_catalogue(BUNDLED_FAQ_DIR)
+    costs = catalogue.entry("recognition-costs")
+    kita = catalogue.entry("kita-fees")
+    assert costs is not None
+    assert kita is not None
+    alone = io.StringIO()
+    chat(settings, language="uk", stdin=io.StringIO("скільки коштує?\n/quit\n"), stdout=alone)
+    assert kita.texts["uk"].question in alone.getvalue()
+    heard = io.StringIO()
+    said = io.StringIO("визнання професійної кваліфікації\nскільки коштує?\n/quit\n")
+    assert chat(settings, language="uk", stdin=said, stdout=heard) == 0
+    assert costs.texts["uk"].question in heard.getvalue()
+    assert kita.texts["uk"].question not in heard.getvalue()
