@@ -132,6 +132,20 @@ def test_an_unsure_question_offers_choices_and_a_choice_shows_the_answer(
     assert len(rating) == 2
 
 
+def test_a_short_follow_up_is_read_in_the_light_of_the_last_answer(
+    api: FakeBotAPI, polling_bot: BotProcess
+) -> None:
+    catalogue = require_catalogue(BUNDLED_FAQ_DIR)
+    costs, kita = catalogue.entry("recognition-costs"), catalogue.entry("kita-fees")
+    assert costs is not None
+    assert kita is not None
+    alone = ask(api, 3101, "скільки коштує?", "uk")[-1].params["text"]
+    assert kita.texts["uk"].question in alone
+    ask(api, 3102, "визнання професійної кваліфікації", "uk")
+    follow_up = ask(api, 3102, "скільки коштує?", "uk")[-1].params["text"]
+    assert costs.texts["uk"].question in follow_up
+
+
 def test_rating_not_helpful_refers_to_a_person_and_helpful_thanks(
     api: FakeBotAPI, polling_bot: BotProcess
 ) -> None:
