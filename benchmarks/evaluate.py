@@ -20,7 +20,7 @@ from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.knowledge.yaml_source import read_yaml
 from kiz_bot.matching.index import MatchIndex, MatchParams
 from kiz_bot.matching.normalize import normalize
-from kiz_bot.matching.result import Confidence
+from kiz_bot.matching.result import Confidence, MatchResult
 from kiz_bot.settings import BUNDLED_FAQ_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -101,12 +101,16 @@ def ours(catalogue: Catalogue, params: MatchParams | None = None) -> Ranker:
     def rank(text: str) -> tuple[str | None, list[str]]:
         if normalize(text) in smalltalk:
             return None, []
-        result = index.match(text)
-        ids = [c.entry_id for c in result.candidates]
-        shown = ids[0] if result.confidence is not Confidence.NONE and ids else None
-        return shown, ids[:3]
+        return _shown(index.match(text))
 
     return rank
+
+
+def _shown(result: MatchResult) -> tuple[str | None, list[str]]:
+    """Return the entry shown (answer or first choice) and the first three ranked."""
+    ids = [c.entry_id for c in result.candidates]
+    shown = ids[0] if result.confidence is not Confidence.NONE and ids else None
+    return shown, ids[:3]
 
 
 def _question_texts(
@@ -221,14 +225,11 @@ def follow_ups(catalogue: Catalogue) -> str:
     topic = {e.id: e.topic for e in catalogue.entries}
 
     def related(entry_id: str) -> tuple[str, ...]:
-        return tuple(e for e in topic if topic[e] == topic[entry_id])
+        return tuple(e.id for e in catalogue.entries_in(topic[entry_id]))
 
     def ranker(after: str | None) -> Ranker:
         def rank(text: str) -> tuple[str | None, list[str]]:
-            result = index.match(text, related=related(after) if after else ())
-            ids = [c.entry_id for c in result.candidates]
-            shown = ids[0] if result.confidence is not Confidence.NONE and ids else None
-            return shown, ids[:3]
+            return _shown(index.match(text, related=related(after) if after else ()))
 
         return rank
 

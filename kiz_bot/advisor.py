@@ -176,7 +176,7 @@ class Advisor:
         last = catalogue.entry(last_id) if last_id else None
         if last is None:
             return ()
-        return tuple(e.id for e in catalogue.entries if e.topic == last.topic)
+        return tuple(e.id for e in catalogue.entries_in(last.topic))
 
     def show(self, entry_id: str, language: str) -> Reply | None:
         """Show an entry picked from the menu or a did-you-mean button."""

@@ -151,10 +151,10 @@ class _Units:
         self.kinds: list[Kinds] = []
         self._flat: tuple[Keys, Kinds, Keys, Keys] | None = None
 
-    def _id(self, unit: tuple[str, object], features: tuple[Keys, Kinds] | None = None) -> int:
+    def _id(self, unit: tuple[str, object]) -> int:
         found = self.number.get(unit)
         if found is None:
-            keys, kinds = features if features is not None else _unit_features(unit)
+            keys, kinds = _unit_features(unit)
             found = self.number[unit] = len(self.keys)
             self.keys.append(keys)
             self.kinds.append(kinds)
