@@ -48,7 +48,7 @@ def release_free_memory() -> None:
 def build_services(settings: Settings) -> Services:
     """Load the knowledge base and build the advisor; raises KnowledgeError on a broken FAQ."""
     # The language model is loaded first: its loading peak then does not add to the index's.
-    detector = LanguageDetector(configured_languages(settings.faq_dir))
+    detector = LanguageDetector(configured_languages(settings.faq_dir), cache=settings.index_cache)
     detector.warm_up()
     gc.collect()
     release_free_memory()

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -20,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+
+from kiz_bot.matching.cache_files import write_npz
 
 log = logging.getLogger(__name__)
 
@@ -113,21 +113,7 @@ def save_arrays(folder: Path, key: str, arrays: IndexArrays) -> None:
         content[f"{name}.indices"] = matrix.indices
         content[f"{name}.indptr"] = matrix.indptr
         content[f"{name}.shape"] = np.asarray(matrix.shape, dtype=np.int64)
-    target = _path(folder, key)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                np.savez(file, **content)  # type: ignore[arg-type]
-            Path(name).replace(target)
-        finally:
-            Path(name).unlink(missing_ok=True)
-        for old in folder.glob(f"{PREFIX}*.npz"):
-            if old != target:
-                old.unlink(missing_ok=True)
-    except OSError as error:
-        log.warning("could not write the index cache in %s (%s); going on without", folder, error)
+    write_npz(_path(folder, key), content, "the index cache")
 
 
 def _joined(texts: tuple[str, ...]) -> npt.NDArray[np.uint8]:

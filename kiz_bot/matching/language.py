@@ -6,9 +6,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import LanguageIdentifier
 
+from kiz_bot.matching.language_model import load_identifier
 from kiz_bot.matching.normalize import clean, words
 
 # Letters that only one of two languages sharing a script uses.
@@ -44,19 +46,16 @@ def script_of(text: str) -> str:
 class LanguageDetector:
     """Detect the language of a message among the configured ones (py3langid model)."""
 
-    def __init__(self, languages: Sequence[str], threshold: float = 0.8) -> None:
+    def __init__(
+        self, languages: Sequence[str], threshold: float = 0.8, cache: Path | None = None
+    ) -> None:
         self.languages = tuple(languages)
         self.threshold = threshold
+        self.cache = cache
 
     @cached_property
     def _identifier(self) -> LanguageIdentifier:
-        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        known = set(identifier.labels) if hasattr(identifier, "labels") else set(self.languages)
-        identifier.set_languages([lang for lang in self.languages if lang in known])
-        # The identifier keeps its 97-language model to allow resetting; we never reset, and
-        # dropping it saves about 25 MB of resident memory.
-        identifier._full_model = (identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes)
-        return identifier
+        return load_identifier(self.languages, self.cache)
 
     def warm_up(self) -> None:
         """Load the model now rather than on the first message."""
