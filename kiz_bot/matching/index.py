@@ -30,6 +30,7 @@ from kiz_bot.matching.features import (
     encode_phrasings,
 )
 from kiz_bot.matching.index_cache import IndexArrays, cache_key, load_arrays, save_arrays
+from kiz_bot.matching.loanwords import Lexicon, loan_lexicon, with_german_terms
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 
@@ -144,6 +145,7 @@ class MatchIndex:
     phrase_factor: FloatArray = field(repr=False)
     normalized: tuple[str, ...] = field(repr=False)
     exact_phrasings: dict[str, tuple[int, ...]] = field(repr=False)
+    german_terms: Lexicon = field(default_factory=dict, repr=False)
     max_idf: float = 1.0
     n_documents: int = 0
     not_covered: frozenset[str] = frozenset()
@@ -189,6 +191,7 @@ class MatchIndex:
             if cache is not None:
                 save_arrays(cache, key, _arrays_of(index))
         index.not_covered = frozenset(declined)
+        index.german_terms = loan_lexicon((ph.text, ph.language) for ph in all_phrases)
         return index
 
     def match(
@@ -348,7 +351,7 @@ class MatchIndex:
         return results
 
     def _query(self, text: str) -> _Query | None:
-        hashed, counts, kinds = encode(text, query=True)
+        hashed, counts, kinds = encode(with_german_terms(text, self.german_terms), query=True)
         if not hashed.size or not self.vocabulary.size:
             return None
         keys = np.minimum(np.searchsorted(self.vocabulary, hashed), self.vocabulary.size - 1)

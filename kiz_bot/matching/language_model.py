@@ -100,5 +100,5 @@ def _array(values: npt.NDArray[np.generic]) -> array[int]:
     """Return a NumPy array of unsigned integers as an array module array (fast to index)."""
     typecode = next(code for code in "HILQ" if array(code).itemsize == values.dtype.itemsize)
     out: array[int] = array(typecode)
-    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
+    out.frombytes(np.ascontiguousarray(values).data.cast("B"))
     return out
