@@ -22,7 +22,7 @@ from benchmarks import run_each_in_fresh_process
 from kiz_bot.knowledge.loader import require_catalogue
 from kiz_bot.knowledge.model import Catalogue, Entry, EntryText, frozen_map
 from kiz_bot.matching.index import MatchIndex
-from kiz_bot.settings import BUNDLED_FAQ_DIR
+from kiz_bot.settings import BUNDLED_FAQ_DIR, Settings
 
 QUERIES = 2000
 CACHE_VARIABLE = "KIZ_BENCH_INDEX_CACHE"
@@ -111,8 +111,7 @@ def startup(name: str) -> dict[str, object]:
         for built in cache.glob("index-*.npz"):
             built.unlink()
     started = time.perf_counter()
-    from kiz_bot.bootstrap import build_services
-    from kiz_bot.settings import Settings
+    from kiz_bot.bootstrap import build_services  # imports are part of the start
 
     build_services(Settings(index_cache=cache))
     return {
@@ -122,11 +121,39 @@ def startup(name: str) -> dict[str, object]:
     }
 
 
+def long_run(name: str, questions: int = 30_000) -> dict[str, object]:
+    """Ask many questions with typos, as weeks of traffic would, and follow resident memory.
+
+    Every typo is a word the matcher has not seen; memory must level off, not grow with them.
+    """
+    from kiz_bot.bootstrap import build_services
+
+    services = build_services(Settings(index_cache=Path(os.environ[CACHE_VARIABLE])))
+    rng = random.Random(SEED)
+    phrases = [
+        p for e in services.advisor.catalogue.entries for t in e.texts.values() for p in t.phrasings
+    ]
+    figures: dict[str, object] = {"scenario": name, "rss_mb_after": {0: _rss_mb()}}
+    for asked in range(1, questions + 1):
+        services.advisor.ask(_typo(rng, _typo(rng, rng.choice(phrases))))
+        if asked in (1_000, 5_000, 10_000, 20_000, 30_000):
+            figures["rss_mb_after"][asked] = _rss_mb()  # type: ignore[index]
+    return figures
+
+
+def _rss_mb() -> float:
+    """Return the resident memory of this process now, in MB."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    line = next(x for x in status.splitlines() if x.startswith("VmRSS:"))
+    return round(int(line.split()[1]) / 1024, 1)
+
+
 def main() -> int:
     """Run every scenario in its own process and print a table."""
     if len(sys.argv) > 1:
         name = sys.argv[1]
-        figures = startup(name) if name.startswith("startup") else scenario(name)
+        runs = {"long-run": long_run}
+        figures = runs.get(name, startup if name.startswith("startup") else scenario)(name)
         print(json.dumps(figures))
         return 0
     print(
@@ -136,7 +163,14 @@ def main() -> int:
         os.environ[CACHE_VARIABLE] = cache
         run_each_in_fresh_process(
             "benchmarks.matching",
-            ("startup-cold", "startup-warm", "startup-edited", "bundled", "synthetic-5000"),
+            (
+                "startup-cold",
+                "startup-warm",
+                "startup-edited",
+                "long-run",
+                "bundled",
+                "synthetic-5000",
+            ),
         )
     return 0
 

@@ -24,6 +24,7 @@ NGRAM_SIZES = (3, 4, 5)
 HASH_BITS = 21
 HASH_MASK = (1 << HASH_BITS) - 1
 WORD, NGRAM, SKELETON, STEM = 0, 1, 2, 3
+WORD_CACHE = 4096
 # Snowball stemmers per language; Ukrainian has none, and the Russian one fits it well enough
 # (both sides of a comparison are stemmed alike). A query's language is not known, so it
 # is stemmed with every stemmer of its script.
@@ -68,8 +69,7 @@ def _key(feature: str) -> int:
     return zlib.crc32(feature.encode()) & HASH_MASK
 
 
-@lru_cache(maxsize=262144)
-def token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
+def _token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
     """Return the hashed features of one token and their kinds (word, n-gram, skeleton)."""
     keys = [_key("w " + token)]
     kinds = [WORD]
@@ -87,7 +87,10 @@ def token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
 
 @lru_cache(maxsize=16)
 def _stemmer(algorithm: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(algorithm)
+    stemmer = snowballstemmer.stemmer(algorithm)
+    if hasattr(stemmer, "maxCacheSize"):
+        stemmer.maxCacheSize = 0  # PyStemmer's own cache; stem_features is cached already
+    return stemmer
 
 
 def _stem(algorithm: str, word: str) -> str:
@@ -106,13 +109,18 @@ def _stem(algorithm: str, word: str) -> str:
     return stem
 
 
-@lru_cache(maxsize=262144)
-def stem_features(word: str, algorithms: tuple[str, ...]) -> tuple[Keys, Kinds]:
+def _stem_features(word: str, algorithms: tuple[str, ...]) -> tuple[Keys, Kinds]:
     """Return the hashed stems of a native-script word, one per stemmer that changes it."""
     stems = {fold_word(_stem(a, word)) for a in algorithms}
     keys = [_key("t " + stem) for stem in stems if stem and len(stem) >= 2]
     return np.asarray(keys, dtype=np.int64), np.full(len(keys), STEM, dtype=np.int8)
 
+
+# The features of the words of recent messages. Bounded: every typo is a new word, and a
+# bot that runs for weeks meets hundreds of thousands of them. The index build does not use
+# these caches; it numbers the distinct words of the knowledge base itself (_Units).
+token_features = lru_cache(maxsize=WORD_CACHE)(_token_features)
+stem_features = lru_cache(maxsize=WORD_CACHE)(_stem_features)
 
 Encoded = tuple[Keys, npt.NDArray[np.float32], Kinds]
 
@@ -197,8 +205,8 @@ def _unit_features(unit: tuple[str, object]) -> tuple[Keys, Kinds]:
     """Return a word's token features (with skeleton flag) or stems (with algorithms)."""
     text, how = unit
     if isinstance(how, tuple):
-        return stem_features(text, how)
-    return token_features(text, bool(how))
+        return _stem_features(text, how)
+    return _token_features(text, bool(how))
 
 
 def _count_each(keys: Keys, all_kinds: Kinds, sizes: Keys) -> list[Encoded]:

@@ -61,7 +61,7 @@ def is_arabic_script(word: str) -> bool:
     return bool(_ARABIC_LETTER.match(word))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def loan_keys(word: str) -> tuple[str, ...]:
     """Return the sound keys of a cleaned word; in Arabic letters also without the article."""
     if not is_arabic_script(word):

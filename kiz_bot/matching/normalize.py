@@ -58,7 +58,7 @@ def clean(text: str) -> str:
     return text.replace("ё", "е").replace("ґ", "г")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def fold_word(word: str) -> str:
     """Return the ASCII matching form of one cleaned word, in any script."""
     ascii_form = anyascii(word).lower()

@@ -1,11 +1,23 @@
-"""Skeletons: how Latin-letter Arabic, Persian and Cyrillic meet their own script."""
+"""Features: skeletons across scripts, batch encoding, and per-word caches that stay bounded."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from kiz_bot.matching.features import encode, encode_phrasings, skeletons
+from kiz_bot.matching.features import (
+    WORD_CACHE,
+    clear_caches,
+    encode,
+    encode_phrasings,
+    skeletons,
+    stem_features,
+    token_features,
+)
+from kiz_bot.matching.index import MatchIndex
 from kiz_bot.matching.normalize import fold_word
+from tests.advisor.test_advisor import tiny_catalogue
 
 
 @pytest.mark.parametrize(
@@ -79,3 +91,22 @@ def test_arabic_words_with_and_without_the_article_share_a_stem() -> None:
 
     assert stems("المدرسة") == stems("مدرسة") == stems("بالمدرسه")
     assert stems("الشهادة") == stems("شهادات")
+
+
+def test_the_per_word_caches_stay_bounded_however_many_new_words_arrive() -> None:
+    clear_caches()
+    rng = random.Random(7)
+    for _ in range(WORD_CACHE + 500):
+        typo = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(9))
+        encode(f"kita {typo}", query=True)
+    assert token_features.cache_info().currsize == WORD_CACHE
+    assert stem_features.cache_info().currsize == WORD_CACHE
+    assert fold_word.cache_info().currsize <= fold_word.cache_info().maxsize
+
+
+def test_indexing_does_not_fill_the_per_word_caches_of_messages() -> None:
+    clear_caches()
+    index = MatchIndex.build(tiny_catalogue())
+    assert token_features.cache_info().currsize == 0
+    assert stem_features.cache_info().currsize == 0
+    assert index.match("Kita Anmeldung").best is not None
