@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from kiz_bot.advisor import Advisor, Knowledge
+from kiz_bot.i18n import remember_languages
 from kiz_bot.knowledge.loader import configured_languages
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.knowledge.store import KnowledgeStore
@@ -47,8 +48,10 @@ def release_free_memory() -> None:
 
 def build_services(settings: Settings) -> Services:
     """Load the knowledge base and build the advisor; raises KnowledgeError on a broken FAQ."""
+    languages = configured_languages(settings.faq_dir)
+    remember_languages(languages, settings.index_cache)
     # The language model is loaded first: its loading peak then does not add to the index's.
-    detector = LanguageDetector(configured_languages(settings.faq_dir), cache=settings.index_cache)
+    detector = LanguageDetector(languages, cache=settings.index_cache)
     detector.warm_up()
     gc.collect()
     release_free_memory()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -13,8 +16,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from kiz_bot.cache_files import release_of, write_file
+
+log = logging.getLogger(__name__)
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+NAMES_FORMAT = "kiz-names-1"
+# Names and writing directions read from the cache folder (see remember_languages).
+_NAMES: dict[str, str] = {}  # "tr" -> "Türkçe"; "de tr" -> "Almanca" (de in Turkish)
+_RTL: dict[str, bool] = {}
 
 
 @lru_cache(maxsize=64)
@@ -40,6 +51,8 @@ def available_languages(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
 @lru_cache(maxsize=64)
 def language_name(language: str) -> str:
     """Return a language's name in that language, from CLDR ("Türkçe", "العربية")."""
+    if language in _NAMES:
+        return _NAMES[language]
     try:
         name = Locale.parse(language).get_display_name(language)
     except (UnknownLocaleError, ValueError):
@@ -50,6 +63,8 @@ def language_name(language: str) -> str:
 @lru_cache(maxsize=64)
 def is_rtl(language: str) -> bool:
     """Return whether a language is written right to left, from CLDR."""
+    if language in _RTL:
+        return _RTL[language]
     try:
         return Locale.parse(language).character_order == "right-to-left"
     except (UnknownLocaleError, ValueError):
@@ -74,8 +89,63 @@ def N_(message: str) -> str:
 @lru_cache(maxsize=512)
 def language_name_in(language: str, display_language: str) -> str:
     """Return a language's name in another language, from CLDR ("Deutsch" in Turkish: "Almanca")."""
+    if f"{language} {display_language}" in _NAMES:
+        return _NAMES[f"{language} {display_language}"]
     try:
         name = Locale.parse(display_language).languages.get(language)
     except (UnknownLocaleError, ValueError):
         name = None
     return name or language_name(language)
+
+
+def remember_languages(languages: Sequence[str], cache: Path | None) -> None:
+    """Keep the names and writing directions of the languages, from the cache folder if there.
+
+    Babel reads a locale's whole CLDR data (about 1.6 MB in memory) to answer one name, and
+    keeps it: 13 MB for eight languages, for a few dozen short strings. They are read once
+    and kept in the cache folder as a small JSON file, keyed by Babel's release and the
+    languages, so that later starts never load CLDR data for them.
+    """
+    key = _names_key(languages)
+    path = cache / f"names-{key[:32]}.json" if cache is not None else None
+    stored = _read_names(path, key) if path is not None and path.is_file() else None
+    if stored is None:
+        stored = _names_from_cldr(languages)
+        if path is not None:
+            record = {"key": key, "names": stored[0], "rtl": stored[1]}
+            content = json.dumps(record, ensure_ascii=False).encode()
+            write_file(path, lambda file: file.write(content), "the language names")
+    _NAMES.update(stored[0])
+    _RTL.update(stored[1])
+
+
+Names = tuple[dict[str, str], dict[str, bool]]
+
+
+def _names_from_cldr(languages: Sequence[str]) -> Names:
+    """Return each language's own name, its name in the others, and its direction, from CLDR."""
+    names = {language: language_name(language) for language in languages}
+    for language in languages:
+        for shown_in in languages:
+            names[f"{language} {shown_in}"] = language_name_in(language, shown_in)
+    return names, {language: is_rtl(language) for language in languages}
+
+
+def _names_key(languages: Sequence[str]) -> str:
+    """Return a digest of the languages and of the Babel release the names come from."""
+    release = release_of("babel")
+    return hashlib.sha256(f"{NAMES_FORMAT} {release} {sorted(languages)}".encode()).hexdigest()
+
+
+def _read_names(path: Path, key: str) -> Names | None:
+    """Return the stored names and directions, or None when the file is not usable."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored["key"] != key:
+            return None
+        names = {str(k): str(v) for k, v in stored["names"].items()}
+        rtl = {str(k): bool(v) for k, v in stored["rtl"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        log.warning("language names cache %s is unusable (%s); reading CLDR", path.name, error)
+        return None
+    return names, rtl

@@ -12,14 +12,13 @@ import hashlib
 import logging
 import zipfile
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from kiz_bot.matching.cache_files import write_npz
+from kiz_bot.cache_files import release_of, write_npz
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +54,7 @@ def cache_key(*parts: object) -> str:
     for name in _CODE:
         digest.update((here / name).read_bytes())
     for library in _LIBRARIES:
-        try:
-            digest.update(f"{library}={version(library)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
+        digest.update(f"{library}={release_of(library)}".encode())
     return digest.hexdigest()
 
 

@@ -14,14 +14,13 @@ import logging
 import zipfile
 from array import array
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from kiz_bot.matching.cache_files import write_npz
+from kiz_bot.cache_files import release_of, write_npz
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +50,7 @@ def load_identifier(languages: Sequence[str], cache: Path | None) -> LanguageIde
 
 def _key(languages: Sequence[str]) -> str:
     """Return a digest of the languages and of the py3langid release the model comes from."""
-    try:
-        release = version("py3langid")
-    except PackageNotFoundError:
-        release = "none"
+    release = release_of("py3langid")
     return hashlib.sha256(f"{FORMAT} {release} {sorted(languages)}".encode()).hexdigest()
 
 
