@@ -11,7 +11,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -111,6 +111,9 @@ def remember_languages(languages: Sequence[str], cache: Path | None) -> None:
     stored = _read_names(path, key) if path is not None and path.is_file() else None
     if stored is None:
         stored = _names_from_cldr(languages)
+        cldr = getattr(localedata, "_cache", None)  # Babel has no public way to empty it
+        if isinstance(cldr, dict):
+            cldr.clear()
         if path is not None:
             record = {"key": key, "names": stored[0], "rtl": stored[1]}
             content = json.dumps(record, ensure_ascii=False).encode()
