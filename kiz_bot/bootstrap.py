@@ -10,12 +10,14 @@ from functools import partial
 from pathlib import Path
 
 from kiz_bot.advisor import Advisor, Knowledge
-from kiz_bot.i18n import remember_languages
+from kiz_bot.apart import start_apart
+from kiz_bot.i18n import names_file, remember_languages
 from kiz_bot.knowledge.loader import configured_languages
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.knowledge.store import KnowledgeStore
 from kiz_bot.matching.features import clear_caches
 from kiz_bot.matching.language import LanguageDetector
+from kiz_bot.matching.language_model import model_file
 from kiz_bot.settings import Settings
 
 
@@ -46,15 +48,32 @@ def release_free_memory() -> None:
         pass
 
 
+def _language_files(languages: tuple[str, ...], cache: Path) -> tuple[Path, Path]:
+    return names_file(languages, cache), model_file(languages, cache)
+
+
+def _prepare_languages(languages: tuple[str, ...], cache: Path) -> None:
+    """Write the language names and the cut-down language model to the cache folder."""
+    remember_languages(languages, cache)
+    LanguageDetector(languages, cache=cache).warm_up()
+
+
 def build_services(settings: Settings) -> Services:
     """Load the knowledge base and build the advisor; raises KnowledgeError on a broken FAQ."""
     languages = configured_languages(settings.faq_dir)
-    remember_languages(languages, settings.index_cache)
-    # The language model is loaded first: its loading peak then does not add to the index's.
-    detector = LanguageDetector(languages, cache=settings.index_cache)
+    cache = settings.index_cache
+    preparing = None
+    if cache is not None and not all(f.is_file() for f in _language_files(languages, cache)):
+        # A first start: a child process reads the CLDR names and unpacks the language model
+        # into the cache folder while the index is built, and this process reads the files.
+        preparing = start_apart(_prepare_languages, languages, cache)
+    knowledge = KnowledgeStore(settings.faq_dir, partial(_built, cache=cache))
+    if preparing is not None:
+        preparing.finished()
+    remember_languages(languages, cache)
+    detector = LanguageDetector(languages, cache=cache)
     detector.warm_up()
     gc.collect()
     release_free_memory()
-    knowledge = KnowledgeStore(settings.faq_dir, partial(_built, cache=settings.index_cache))
     advisor = Advisor(knowledge.current, detector)
     return Services(settings, knowledge, advisor)

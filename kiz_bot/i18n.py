@@ -107,7 +107,7 @@ def remember_languages(languages: Sequence[str], cache: Path | None) -> None:
     languages, so that later starts never load CLDR data for them.
     """
     key = _names_key(languages)
-    path = cache / f"names-{key[:32]}.json" if cache is not None else None
+    path = names_file(languages, cache) if cache is not None else None
     stored = _read_names(path, key) if path is not None and path.is_file() else None
     if stored is None:
         stored = _names_from_cldr(languages)
@@ -123,6 +123,11 @@ def remember_languages(languages: Sequence[str], cache: Path | None) -> None:
 
 
 Names = tuple[dict[str, str], dict[str, bool]]
+
+
+def names_file(languages: Sequence[str], cache: Path) -> Path:
+    """Return where the names of these languages are kept in the cache folder."""
+    return cache / f"names-{_names_key(languages)[:32]}.json"
 
 
 def _names_from_cldr(languages: Sequence[str]) -> Names:

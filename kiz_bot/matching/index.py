@@ -19,6 +19,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 from scipy import sparse
 
+from kiz_bot.apart import run_apart
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.matching.features import (
     HASH_MASK,
@@ -162,11 +163,14 @@ class MatchIndex:
         catalogue: Catalogue,
         params: MatchParams | None = None,
         cache: Path | None = None,
+        *,
+        apart: bool = True,
     ) -> MatchIndex:
         """Index every question, alternative and keyword of every entry in every language.
 
         With a cache folder, an index built before from the same phrasings by the same code
-        is read from disk instead of built again (a restart takes a fraction of the time).
+        is read from disk instead of built again (a restart takes a fraction of the time);
+        one that is not there is built in a child process (`apart`) and read from disk too.
         """
         phrases: list[Phrase] = []
         for number, entry in enumerate(catalogue.entries):
@@ -184,6 +188,15 @@ class MatchIndex:
         ids, all_phrases, chosen = entry_ids + declined, tuple(phrases), params or MatchParams()
         key = cache_key(ids, all_phrases, chosen) if cache is not None else ""
         stored = load_arrays(cache, key) if cache is not None else None
+        # Built in a child process that writes the cache file, then read back here.
+        built_apart = (
+            stored is None
+            and cache is not None
+            and apart
+            and run_apart(build_into_cache, ids, all_phrases, chosen, cache, key)
+        )
+        if built_apart and cache is not None:
+            stored = load_arrays(cache, key)
         if stored is not None:
             index = _assemble(ids, all_phrases, chosen, stored)
         else:
@@ -388,6 +401,18 @@ class MatchIndex:
             [p.word_weight, p.ngram_weight, p.skeleton_weight, p.stem_weight], dtype=np.float32
         )
         return table[kinds]
+
+
+def build_into_cache(
+    entry_ids: tuple[str, ...],
+    phrases: tuple[Phrase, ...],
+    params: MatchParams,
+    folder: Path,
+    key: str,
+) -> None:
+    """Build an index and store its arrays in the cache folder (run in a child process)."""
+    if not save_arrays(folder, key, _arrays_of(_build(entry_ids, phrases, params))):
+        raise SystemExit(1)
 
 
 def _build(

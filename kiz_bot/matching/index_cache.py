@@ -92,7 +92,7 @@ def load_arrays(folder: Path, key: str) -> IndexArrays | None:
         return None
 
 
-def save_arrays(folder: Path, key: str, arrays: IndexArrays) -> None:
+def save_arrays(folder: Path, key: str, arrays: IndexArrays) -> bool:
     """Store the arrays under this key, atomically, and remove older index files."""
     content: dict[str, npt.NDArray[np.generic]] = {
         "key": np.frombuffer(key.encode(), dtype=np.uint8),
@@ -109,7 +109,7 @@ def save_arrays(folder: Path, key: str, arrays: IndexArrays) -> None:
         content[f"{name}.indices"] = matrix.indices
         content[f"{name}.indptr"] = matrix.indptr
         content[f"{name}.shape"] = np.asarray(matrix.shape, dtype=np.int64)
-    write_npz(_path(folder, key), content, "the index cache")
+    return write_npz(_path(folder, key), content, "the index cache")
 
 
 def _joined(texts: tuple[str, ...]) -> npt.NDArray[np.uint8]:

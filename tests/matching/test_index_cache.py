@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,13 +24,29 @@ def answers(index: MatchIndex) -> list[object]:
     return [index.match(q) for q in QUESTIONS]
 
 
-def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the real builds from now on."""
-    builds: list[int] = []
+class Builds:
+    """The real builds from now on, in this process or a child: the process id of each."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def pids(self) -> list[int]:
+        return [int(line) for line in self.log.read_text().split()] if self.log.exists() else []
+
+    def __eq__(self, other: object) -> bool:
+        return [1] * len(self.pids()) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def count_builds(monkeypatch: pytest.MonkeyPatch, log: Path | None = None) -> Builds:
+    """Count the real builds from now on, in a file, so that a child process's count too."""
+    builds = Builds(log or Path(tempfile.mkdtemp()) / "builds.log")
     real = index_module._build
 
     def counted(*args: object) -> MatchIndex:
-        builds.append(1)
+        with builds.log.open("a") as file:
+            file.write(f"{os.getpid()}\n")
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(index_module, "_build", counted)
@@ -103,3 +122,47 @@ def test_a_cache_folder_that_cannot_be_written_costs_nothing_but_time(
 @pytest.mark.parametrize("texts", [(), ("",), ("", ""), ("a b", "", "ü ё م")])
 def test_texts_survive_the_round_trip_including_empty_ones(texts: tuple[str, ...]) -> None:
     assert _lines(_joined(texts)) == texts
+
+
+def test_a_missing_index_is_built_in_a_child_process_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = count_builds(monkeypatch)
+    index = MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    (builder,) = builds.pids()
+    assert builder != os.getpid()
+    assert answers(index) == answers(MatchIndex.build(tiny_catalogue()))
+
+
+def test_when_the_child_process_fails_the_index_is_built_here_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    parent, real = os.getpid(), index_module._build
+
+    def failing_in_a_child(*args: object) -> MatchIndex:
+        if os.getpid() != parent:
+            raise MemoryError("no memory for the build")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "_build", failing_in_a_child)
+    with caplog.at_level(logging.WARNING):
+        index = MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    assert "child process failed" in caplog.text
+    assert answers(index) == answers(MatchIndex.build(tiny_catalogue()))
+    assert len(list(tmp_path.glob("index-*.npz"))) == 1
+
+
+def test_while_other_threads_run_the_index_is_built_here_as_forking_is_unsafe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = count_builds(monkeypatch)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        index = MatchIndex.build(tiny_catalogue(), cache=tmp_path)
+    finally:
+        stop.set()
+        other.join()
+    assert builds.pids() == [os.getpid()]
+    assert answers(index) == answers(MatchIndex.build(tiny_catalogue()))
