@@ -99,6 +99,8 @@ def loan_lexicon(phrasings: Iterable[tuple[str, str]]) -> Lexicon:
 
 def with_german_terms(text: str, lexicon: Lexicon) -> str:
     """Return the text followed by the German terms its Arabic-letter words sound like."""
+    if not lexicon or not _ARABIC_LETTER.search(text):
+        return text  # most messages: no second normalisation on the way to the index
     terms = {
         term: None
         for word in words(text)
