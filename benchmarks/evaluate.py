@@ -15,11 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiz_bot.advisor import Knowledge
+from kiz_bot.advisor import Advisor, Knowledge
 from kiz_bot.knowledge.loader import require_catalogue
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.knowledge.yaml_source import read_yaml
 from kiz_bot.matching.index import MatchIndex, MatchParams
+from kiz_bot.matching.language import LanguageDetector, script_of
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Confidence, MatchResult
 from kiz_bot.settings import BUNDLED_FAQ_DIR
@@ -212,7 +213,35 @@ def main(argv: Sequence[str] = ()) -> int:
         print(f"  without the {len(items) - len(fresh)} questions worded like a stored phrasing:")
         print(report("ours", evaluate(rankers["ours"], fresh)))
     print(follow_ups(catalogue))
+    print(reply_languages(catalogue))
     return 0
+
+
+def reply_languages(catalogue: Catalogue) -> str:
+    """Return how often the advisor answers in the language a question is written in.
+
+    Every question of every set, asked with no language chosen and no client language (as
+    `kiz-bot ask` does), per language and per script it is typed in.
+    """
+    knowledge = Knowledge(catalogue, MatchIndex.build(catalogue), {})
+    advisor = Advisor(lambda: knowledge, LanguageDetector(catalogue.languages))
+    hits: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for set_name in (*DEV_SETS, "holdout.yaml"):
+        if (DATA / set_name).is_file():
+            for item in load_items(set_name):
+                said = advisor.ask(item.q).language
+                hits[(item.lang, script_of(item.q))].append(said == item.lang)
+    everything = [hit for found in hits.values() for hit in found]
+    lines = [f"reply language (no choice, no client language): {_share(everything)} right"]
+    lines += [
+        f"  {lang} in {script} letters: {_share(found)} of {len(found)}"
+        for (lang, script), found in sorted(hits.items())
+    ]
+    return "\n".join(lines)
+
+
+def _share(hits: Sequence[bool]) -> str:
+    return f"{sum(hits) / max(len(hits), 1):.1%}"
 
 
 def follow_ups(catalogue: Catalogue) -> str:

@@ -145,7 +145,15 @@ class Advisor:
         detection = self._detector.detect(text)
         if detection.confident and detection.language in languages:
             return detection.language, detection
-        return client_language(client, languages) or self.catalogue.source_language, detection
+        client_choice = client_language(client, languages)
+        if detection.candidates:
+            # The letters leave a few languages (Cyrillic: Russian or Ukrainian); the client's
+            # language decides among them, else the detector's best guess.
+            if client_choice in detection.candidates:
+                return client_choice, detection
+            if detection.language in languages:
+                return detection.language, detection
+        return client_choice or self.catalogue.source_language, detection
 
     def ask(
         self,
@@ -280,6 +288,10 @@ class Advisor:
         if best is None or result.confidence is Confidence.NONE:
             return language
         native_latin = best.language in {"de", "en", "tr", "pl"}
+        # The detector's unsure guess and the language of the phrasing that matched agree.
+        agree = best.language == detection.language and len(said.split()) >= 2
+        if detection.script == "latin" and not detection.confident and agree:
+            return best.language
         # One or two Latin words are usually German terms ("Kindergeld", "Kita Anmeldung")
         # that every language's phrasings contain: no evidence of a transliteration.
         sentence = len(said.split()) >= TRANSLITERATION_MIN_WORDS

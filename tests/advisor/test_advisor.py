@@ -376,3 +376,27 @@ def test_latin_letter_questions_are_answered_in_the_language_they_are_typed_in(
     bundled: Advisor, question: str, language: str
 ) -> None:
     assert bundled.ask(question).language == language
+
+
+@pytest.mark.parametrize(
+    ("client", "language"), [("uk", "uk"), ("ru", "ru"), ("de", "ru"), (None, "ru")]
+)
+def test_a_cyrillic_word_is_answered_in_russian_or_ukrainian_whatever_the_client(
+    bundled: Advisor, client: str | None, language: str
+) -> None:
+    # "стипендия" is Russian spelling but also what a Ukrainian may type: the client decides.
+    assert bundled.ask("стипендия", client=client).language == language
+
+
+def test_german_terms_around_an_arabic_word_do_not_make_a_message_german(
+    bundled: Advisor,
+) -> None:
+    assert bundled.ask("شو هي Schulpflicht؟").language == "ar"
+    assert bundled.ask("Praktikum для школьника", client="de").language == "ru"
+
+
+def test_an_unsure_guess_agreeing_with_the_matched_phrasing_decides_the_language(
+    bundled: Advisor,
+) -> None:
+    # Too short for a confident detection alone; the phrasing it matched is Turkish too.
+    assert bundled.ask("calisma izni").language == "tr"
