@@ -16,6 +16,7 @@ FLOORS = {
     "devset3-ar.yaml": {"top1": 0.88, "top3": 0.96, "false_answer": 0.11, "language": 0.88},
     "devset4-ar.yaml": {"top1": 0.90, "top3": 0.97, "false_answer": 0.10, "language": 0.90},
     "devset5.yaml": {"top1": 0.90, "top3": 0.97, "false_answer": 0.08, "language": 0.82},
+    "devset6.yaml": {"top1": 0.92, "top3": 0.97, "false_answer": 0.11, "language": 0.85},
     "holdout.yaml": {"top1": 0.90, "top3": 0.95, "false_answer": 0.08, "language": 0.80},
 }
 
