@@ -111,6 +111,12 @@ class Bot:
         line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
         return int(line.split()[1]) / 1024
 
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the process has used so far (user and system, all threads)."""
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii")
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> int:
         """Stop with SIGTERM as systemd would; return the exit code."""
         if self.process.poll() is None:
@@ -318,6 +324,7 @@ class BotRun:
     paced: Outcome
     peak_rss_mb: float
     exit_code: int
+    burst_cpu_ms: float = 0.0  # the bot's CPU time per message of the burst
 
 
 @dataclass
@@ -349,7 +356,9 @@ def measure(
             warm = assign(questions, range(base, base + plan.warmup), plan.warmup, round_no)
             burst(api, warm, timeout=60)
             users = range(base + 10_000, base + 10_000 + plan.users)
+            cpu_before = bot.cpu_seconds()
             burst_result = burst(api, assign(questions, users, plan.messages, round_no + 100))
+            cpu_ms = (bot.cpu_seconds() - cpu_before) * 1000 / max(plan.messages, 1)
             paced_count = round(plan.paced_rate * plan.paced_seconds)
             paced_users = range(base + 20_000, base + 20_000 + plan.users)
             paced_picks = assign(questions, paced_users, paced_count, round_no + 200)
@@ -359,7 +368,7 @@ def measure(
             code = bot.stop()
     finally:
         api.stop()
-    return BotRun(kind, startup, burst_result, paced_result, rss, code)
+    return BotRun(kind, startup, burst_result, paced_result, rss, code, cpu_ms)
 
 
 def limiter_run(questions: Sequence[Question], count: int, users: int, workdir: Path) -> Outcome:
@@ -399,6 +408,7 @@ def report(
         ("burst: latency p50 (ms)", lambda r: r.burst.p50_ms, "{:.0f}"),
         ("burst: latency p95 (ms)", lambda r: r.burst.p95_ms, "{:.0f}"),
         ("burst: latency p99 (ms)", lambda r: r.burst.p99_ms, "{:.0f}"),
+        ("burst: bot CPU per message (ms)", lambda r: r.burst_cpu_ms, "{:.2f}"),
         ("paced: sent", lambda r: r.paced.sent, "{:.0f}"),
         ("paced: unanswered", lambda r: r.paced.unanswered, "{:.0f}"),
         ("paced: duplicated", lambda r: r.paced.duplicated, "{:.0f}"),
@@ -475,7 +485,8 @@ def _brief(run: BotRun) -> str:
     b, p = run.burst, run.paced
     return (
         f"burst {b.answered}/{b.sent} ({b.duplicated} dup) {b.throughput:.0f} msgs/s "
-        f"p99 {b.p99_ms:.0f} ms; paced {p.answered}/{p.sent} p50/p95/p99 "
+        f"p99 {b.p99_ms:.0f} ms, CPU {run.burst_cpu_ms:.2f} ms/msg; "
+        f"paced {p.answered}/{p.sent} p50/p95/p99 "
         f"{p.p50_ms:.1f}/{p.p95_ms:.1f}/{p.p99_ms:.1f} ms; RSS {run.peak_rss_mb:.0f} MB; "
         f"startup {run.startup_s:.2f} s"
     )

@@ -332,9 +332,10 @@ def _error(code: int, description: str) -> web.Response:
 async def _params(request: web.Request) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     if request.content_type == "application/json":
+        # Like the real Bot API, a JSON body may carry numbers and objects as strings too.
         body = await request.read()
-        return json.loads(body) if body else {}
-    if request.method == "POST":
+        raw = json.loads(body) if body else {}
+    elif request.method == "POST":
         form = await request.post()
         for key, value in form.items():
             raw[key] = (

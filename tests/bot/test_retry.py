@@ -81,3 +81,17 @@ async def test_giving_up_after_the_last_attempt_raises() -> None:
 def test_retry_after_is_read_from_the_answer() -> None:
     assert retry_after(b'{"parameters": {"retry_after": 3}}') == 3.0
     assert retry_after(b"not json") is None
+
+
+async def test_parameters_go_as_one_json_body_with_every_letter_intact() -> None:
+    bodies: list[tuple[str, dict[str, object]]] = []
+
+    def keep(req: httpx.Request) -> httpx.Response:
+        bodies.append((req.headers["content-type"], json.loads(req.content)))
+        return httpx.Response(200, content=json.dumps(OK).encode())
+
+    request, _ = request_with([keep], FAST)
+    await Bot("1:abc", request=request, get_updates_request=request).set_my_description(
+        "مرحبا Здравствуйте <b>&amp;</b> 🙂"
+    )
+    assert bodies == [("application/json", {"description": "مرحبا Здравствуйте <b>&amp;</b> 🙂"})]
