@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest eval bench bench-e2e i18n clean
+.PHONY: run test lint typecheck pytest eval bench bench-e2e bench-e2e-worker i18n clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(STAMP)
 ## bench-e2e: the real bot process against the fake Bot API, compared with a bare echo bot
 bench-e2e: $(STAMP)
 	$(BIN)/python -m benchmarks.e2e
+
+## bench-e2e-worker: the same with KIZ_MATCH_WORKER=on (questions matched in a worker process)
+bench-e2e-worker: $(STAMP)
+	$(BIN)/python -m benchmarks.e2e --worker --limiter-messages 0
 
 ## i18n: extract UI strings, update every catalogue, check them
 i18n: $(STAMP)

@@ -65,6 +65,17 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class Examined:
+    """The costly part of answering a question: its detected language and the match.
+
+    Computed by `Advisor.examine`, possibly in another process; `Advisor.ask` takes it.
+    """
+
+    detection: Detection
+    result: MatchResult
+
+
+@dataclass(frozen=True, slots=True)
 class Conversation:
     """What the advisor may remember of one chat between two messages: the last entry shown.
 
@@ -132,17 +143,22 @@ class Advisor:
         """Return the catalogue currently in use."""
         return self._knowledge().catalogue
 
+    @property
+    def knowledge(self) -> Knowledge:
+        """Return the knowledge currently in use (replaced whole on reload)."""
+        return self._knowledge()
+
     def language_for(self, text: str, chosen: str | None = None, client: str | None = None) -> str:
         """Pick the reply language: choice, then confident detection, then client, then source."""
         return self._language(text, chosen, client)[0]
 
     def _language(
-        self, text: str, chosen: str | None, client: str | None
+        self, text: str, chosen: str | None, client: str | None, detection: Detection | None = None
     ) -> tuple[str, Detection | None]:
         languages = self.catalogue.languages
         if chosen in languages:
             return chosen, None
-        detection = self._detector.detect(text)
+        detection = detection or self._detector.detect(text)
         if detection.confident and detection.language in languages:
             return detection.language, detection
         client_choice = client_language(client, languages)
@@ -155,24 +171,39 @@ class Advisor:
                 return detection.language, detection
         return client_choice or self.catalogue.source_language, detection
 
+    def examine(self, text: str, conversation: Conversation | None = None) -> Examined:
+        """Detect a question's language and match it: the costly part of `ask`."""
+        knowledge = self._knowledge()
+        related = self._related(conversation, knowledge.catalogue)
+        return Examined(self._detector.detect(text), knowledge.index.match(text, related=related))
+
     def ask(
         self,
         text: str,
         chosen: str | None = None,
         client: str | None = None,
         conversation: Conversation | None = None,
+        examined: Examined | None = None,
     ) -> Reply:
-        """Answer a free-text question, a short one in the light of the conversation."""
+        """Answer a free-text question, a short one in the light of the conversation.
+
+        `examined` is what `examine` returned for the same text and conversation, when it
+        was done elsewhere (in the bot: in a worker process); else it is done here.
+        """
         knowledge = self._knowledge()
-        language, detection = self._language(text, chosen, client)
+        detected = examined.detection if examined else None
+        language, detection = self._language(text, chosen, client, detected)
         said = normalize(text)
         if not said:
             return Reply(ReplyKind.EMPTY, language)
         small = knowledge.smalltalk.get(said)
         if small is not None:
             return Reply(_SMALLTALK[small], language)
-        related = self._related(conversation, knowledge.catalogue)
-        result = knowledge.index.match(text, related=related)
+        if examined is not None:
+            result = examined.result
+        else:
+            related = self._related(conversation, knowledge.catalogue)
+            result = knowledge.index.match(text, related=related)
         if detection is not None:
             language = self._transliteration_language(said, detection, result, language)
         return self._reply_for(result, language, knowledge.catalogue)

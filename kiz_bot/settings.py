@@ -59,6 +59,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     index_cache: Path | None = None
+    match_worker: bool = False
 
     @classmethod
     def from_environ(
@@ -92,6 +93,7 @@ class Settings:
             log_level=_log_level(get("KIZ_LOG_LEVEL")),
             log_format=_log_format(get("KIZ_LOG_FORMAT")),
             index_cache=_index_cache(get("KIZ_CACHE_DIR"), workdir),
+            match_worker=_switch("KIZ_MATCH_WORKER", get("KIZ_MATCH_WORKER"), default=False),
         )
 
     def with_salt(self, workdir: Path | None = None) -> Settings:

@@ -32,6 +32,7 @@ from kiz_bot.bot.markup import text
 from kiz_bot.bot.ports import BotDeps, Services, Storage
 from kiz_bot.bot.retry import RetryingRequest, RetryPolicy
 from kiz_bot.bot.throttle import FloodThrottle
+from kiz_bot.examiner import Examiner
 from kiz_bot.i18n import gettext_for, is_rtl
 from kiz_bot.settings import Settings
 
@@ -70,11 +71,13 @@ def build_application(
     storage: Storage | None = None,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
+    examiner: Examiner | None = None,
 ) -> KizApplication:
     """Build the bot: Bot API access, retry and rate limits, handlers, startup and shutdown.
 
     ``storage`` is opened in post_init from settings unless given (tests give a memory one);
-    ``request`` objects replace the network in offline tests.
+    ``request`` objects replace the network in offline tests; ``examiner`` is the worker
+    process that matches questions (kiz_bot/examiner.py), none to match in this process.
     """
     secret = settings.user_salt.reveal() or settings.token.reveal()
     deps = BotDeps(
@@ -84,6 +87,7 @@ def build_application(
         throttle=FloodThrottle(),
         storage=storage,
         owns_storage=storage is None,
+        examiner=examiner,
     )
     policy = RetryPolicy(retry_flood=not settings.rate_limiter)
     builder = (
@@ -224,8 +228,10 @@ async def _watch_knowledge(context: Context) -> None:
 
 
 async def _post_shutdown(application: KizApplication) -> None:
-    """Flush and close the storage the application opened."""
+    """Stop the worker process; flush and close the storage the application opened."""
     deps: BotDeps = application.bot_data[DEPS_KEY]
+    if deps.examiner is not None:
+        deps.examiner.close()
     if deps.storage is not None and deps.owns_storage:
         await deps.storage.close()
         deps.storage = None

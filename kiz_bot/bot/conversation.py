@@ -164,9 +164,10 @@ async def question(update: Update, context: Context) -> None:
     chosen = await chosen_language(deps, user) if user is not None else None
     client = user.language_code if user else None
     # Telegram never delivers more than 4096 characters; a longer text is not a question.
-    reply = deps.advisor.ask(
-        said[: MessageLimit.MAX_TEXT_LENGTH], chosen, client, conversation_of(context)
-    )
+    said = said[: MessageLimit.MAX_TEXT_LENGTH]
+    conversation = conversation_of(context)
+    examined = await deps.examiner.examine(said, conversation) if deps.examiner else None
+    reply = deps.advisor.ask(said, chosen, client, conversation, examined)
     remember(context, reply)
     await account(deps, reply, user, unanswered=said)
     await send(update, context, render_reply(reply, deps.advisor.catalogue, deps.codec))

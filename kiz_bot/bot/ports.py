@@ -11,6 +11,7 @@ from typing import Protocol
 from kiz_bot.advisor import Advisor
 from kiz_bot.bot.callback_data import CallbackCodec
 from kiz_bot.bot.throttle import FloodThrottle, ReplayGuard
+from kiz_bot.examiner import Examiner
 from kiz_bot.preferences import PreferenceStore
 from kiz_bot.settings import Settings
 from kiz_bot.stats.events import EventSink
@@ -97,6 +98,7 @@ class BotDeps:
     storage: Storage | None = None
     owns_storage: bool = True
     ratings: ReplayGuard = field(default_factory=ReplayGuard)
+    examiner: Examiner | None = None  # the worker process that matches questions, if any
 
     @property
     def advisor(self) -> Advisor:

@@ -14,6 +14,7 @@ from telegram.error import InvalidToken, NetworkError, TimedOut
 from kiz_bot.bot.app import ALLOWED_UPDATES, build_application
 from kiz_bot.bot.logs import configure_logging
 from kiz_bot.bot.webhook import serve_webhook
+from kiz_bot.examiner import Examiner
 from kiz_bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,9 @@ def run_bot(settings: Settings, *, webhook_url: str | None, port: int) -> int:
     from kiz_bot.bootstrap import build_services  # after logging is set up
 
     services = build_services(settings)
-    application = build_application(services, settings)
+    # Forked now, while this is the only thread: matching then runs beside the bot.
+    examiner = Examiner.start(services.advisor) if settings.match_worker else None
+    application = build_application(services, settings, examiner=examiner)
     try:
         if webhook_url:
             # Without a configured secret a random one per run works: Telegram gets it on

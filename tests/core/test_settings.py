@@ -14,6 +14,7 @@ def test_defaults_use_sqlite_in_workdir_and_bundled_faq(tmp_path: Path) -> None:
     assert settings.faq_dir == BUNDLED_FAQ_DIR
     assert settings.rate_limiter is True
     assert settings.keep_unanswered is False
+    assert settings.match_worker is False
     assert settings.coordinators == frozenset()
     assert not settings.token
 
@@ -27,6 +28,7 @@ def test_environment_values_are_parsed(tmp_path: Path) -> None:
         "KIZ_COORDINATORS": "12, 34",
         "KIZ_RATE_LIMITER": "off",
         "KIZ_KEEP_UNANSWERED": "1",
+        "KIZ_MATCH_WORKER": "on",
     }
     settings = Settings.from_environ(env, tmp_path)
     assert settings.token.reveal() == "123:abc"
@@ -36,6 +38,7 @@ def test_environment_values_are_parsed(tmp_path: Path) -> None:
     assert settings.coordinators == frozenset({12, 34})
     assert settings.rate_limiter is False
     assert settings.keep_unanswered is True
+    assert settings.match_worker is True
 
 
 def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:

@@ -36,3 +36,14 @@ def test_a_small_burst_and_a_paced_run_lose_and_duplicate_nothing(
         assert phase.duplicated == 0
     assert run.exit_code == 0
     assert run.peak_rss_mb > 0
+
+
+def test_with_a_worker_process_nothing_is_lost_either(
+    tmp_path: Path, questions: list[tuple[str, str]]
+) -> None:
+    plan = Plan(messages=100, users=20, paced_rate=50, paced_seconds=1, warmup=10)
+    run = measure("kiz", questions, plan, 0, tmp_path, env={"KIZ_MATCH_WORKER": "on"})
+    for phase in (run.burst, run.paced):
+        assert (phase.answered, phase.unanswered, phase.duplicated) == (phase.sent, 0, 0)
+    assert run.exit_code == 0
+    assert run.worker_mb > 0  # the worker process was there
