@@ -15,12 +15,14 @@ from kiz_bot.matching.index import MatchIndex
 from kiz_bot.matching.language import Detection, LanguageDetector
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Confidence, MatchResult
+from kiz_bot.matching.transliteration import transliterated_language
 from kiz_bot.stats.events import Outcome, TopicEvent
 
 CONTACT_PARTNER = "integration-centre"
 SECOND_LANGUAGE = "en"
 TRANSLITERATION_MIN_WORDS = 3
 TRANSLITERATION_MAX_PROBABILITY = 0.9995
+TELLING_WORDS_OVER_DETECTION = 2  # telling words of a transliteration that beat a sure guess
 
 
 class ReplyKind(StrEnum):
@@ -205,7 +207,8 @@ class Advisor:
             related = self._related(conversation, knowledge.catalogue)
             result = knowledge.index.match(text, related=related)
         if detection is not None:
-            language = self._transliteration_language(said, detection, result, language)
+            signed = transliterated_language(text, knowledge.index.latin_signatures)
+            language = self._transliteration_language(said, detection, result, language, signed)
         return self._reply_for(result, language, knowledge.catalogue)
 
     @staticmethod
@@ -312,9 +315,22 @@ class Advisor:
         return tuple(p for p in found if p is not None)
 
     def _transliteration_language(
-        self, said: str, detection: Detection, result: MatchResult, language: str
+        self,
+        said: str,
+        detection: Detection,
+        result: MatchResult,
+        language: str,
+        signed: tuple[str | None, int] = (None, 0),
     ) -> str:
-        """Answer Latin-letter Russian, Ukrainian, Arabic or Persian in the language matched."""
+        """Answer Latin-letter Russian, Ukrainian, Arabic or Persian in that language.
+
+        `signed` is the language whose telling words (kiz_bot/matching/transliteration.py)
+        the message uses, and how many: one decides an unsure detection, two a sure one.
+        """
+        telling, count = signed
+        decisive = count >= TELLING_WORDS_OVER_DETECTION or (count and not detection.confident)
+        if detection.script == "latin" and telling in self.catalogue.languages and decisive:
+            return telling
         best = result.best
         if best is None or result.confidence is Confidence.NONE:
             return language

@@ -34,6 +34,7 @@ from kiz_bot.matching.index_cache import IndexArrays, cache_key, load_arrays, sa
 from kiz_bot.matching.loanwords import Lexicon, loan_lexicon, with_german_terms
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Candidate, Confidence, MatchResult
+from kiz_bot.matching.transliteration import Signatures, signature_words
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -147,6 +148,7 @@ class MatchIndex:
     normalized: tuple[str, ...] = field(repr=False)
     exact_phrasings: dict[str, tuple[int, ...]] = field(repr=False)
     german_terms: Lexicon = field(default_factory=dict, repr=False)
+    latin_signatures: Signatures = field(default_factory=dict, repr=False)
     max_idf: float = 1.0
     n_documents: int = 0
     not_covered: frozenset[str] = frozenset()
@@ -205,6 +207,10 @@ class MatchIndex:
                 save_arrays(cache, key, _arrays_of(index))
         index.not_covered = frozenset(declined)
         index.german_terms = loan_lexicon((ph.text, ph.language) for ph in all_phrases)
+        index.latin_signatures = signature_words(
+            (ph.text, ph.language, normalized)
+            for ph, normalized in zip(all_phrases, index.normalized, strict=True)
+        )
         return index
 
     def match(

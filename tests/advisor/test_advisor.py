@@ -400,3 +400,17 @@ def test_an_unsure_guess_agreeing_with_the_matched_phrasing_decides_the_language
 ) -> None:
     # Too short for a confident detection alone; the phrasing it matched is Turkish too.
     assert bundled.ask("calisma izni").language == "tr"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("kak poluchit kindergeld", "ru"),
+        ("kindergeld chetori begiram", "fa"),
+        ("dopomoha z pidtrymkoiu dlia dytyny z invalidnistiu v shkoli", "uk"),
+    ],
+)
+def test_telling_words_of_a_transliteration_decide_its_language(
+    bundled: Advisor, question: str, language: str
+) -> None:
+    assert bundled.ask(question).language == language
