@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import secrets
@@ -52,6 +53,10 @@ def run_bot(settings: Settings, *, webhook_url: str | None, port: int) -> int:
     # Forked now, while this is the only thread: matching then runs beside the bot.
     examiner = Examiner.start(services.advisor) if settings.match_worker else None
     application = build_application(services, settings, examiner=examiner)
+    # What start-up built lives as long as the bot: left out of garbage collection, it no
+    # longer makes each full collection walk 100,000 objects (about 65 ms, a reply's delay).
+    gc.collect()
+    gc.freeze()
     try:
         if webhook_url:
             # Without a configured secret a random one per run works: Telegram gets it on
