@@ -136,18 +136,21 @@ def encode(text: str, *, query: bool, language: str | None = None) -> Encoded:
     return unique, counts.astype(np.float32), kinds[first]
 
 
-def encode_phrasings(texts: Sequence[tuple[str, str]], chunk: int = 4096) -> list[Encoded]:
+def encode_phrasings(
+    texts: Sequence[tuple[str, str]], chunk: int = 4096
+) -> tuple[list[Encoded], list[str]]:
     """Encode many (text, language) phrasings, as `encode` does one by one, but faster.
 
     Each distinct word's features are looked up once; a phrasing is a list of word numbers,
-    and a chunk's features are gathered and counted with a few array operations.
+    and a chunk's features are gathered and counted with a few array operations. Also
+    returns each phrasing's matching form (`normalize`), made from the same words.
     """
     units = _Units()
     encoded: list[Encoded] = []
     for start in range(0, len(texts), chunk):
         rows = [units.row(t, lang) for t, lang in texts[start : start + chunk]]
         encoded.extend(_count_each(*units.gather(rows)))
-    return encoded
+    return encoded, units.normalized
 
 
 class _Units:
@@ -157,6 +160,7 @@ class _Units:
         self.number: dict[tuple[str, object], int] = {}
         self.keys: list[Keys] = []
         self.kinds: list[Kinds] = []
+        self.normalized: list[str] = []  # each row's text in matching form
         self._flat: tuple[Keys, Kinds, Keys, Keys] | None = None
 
     def _id(self, unit: tuple[str, object]) -> int:
@@ -172,6 +176,7 @@ class _Units:
     def row(self, text: str, language: str) -> list[int]:
         """Return the word numbers of one phrasing: token features, then stems."""
         pairs = [(w, t) for w in words(text) if (t := fold_word(w))]
+        self.normalized.append(" ".join(t for _, t in pairs))
         if not pairs:
             return []
         with_skeleton = script_of(text) in {"cyrillic", "arabic"}

@@ -425,7 +425,7 @@ def _build(
     entry_ids: tuple[str, ...], phrases: tuple[Phrase, ...], params: MatchParams
 ) -> MatchIndex:
     n_entries = len(entry_ids)
-    hashed = encode_phrasings([(ph.text, ph.language) for ph in phrases])
+    hashed, normalized = encode_phrasings([(ph.text, ph.language) for ph in phrases])
     vocabulary = (
         np.unique(np.concatenate([k for k, _, _ in hashed])) if hashed else np.zeros(0, np.int64)
     )
@@ -502,7 +502,7 @@ def _build(
             words_t=incidence(WORD),
             skeletons_t=incidence(SKELETON),
             phrase_matrix=phrase_matrix,
-            normalized=tuple(normalize(ph.text) for ph in phrases),
+            normalized=tuple(normalized),
         ),
     )
 

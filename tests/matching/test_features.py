@@ -16,7 +16,7 @@ from kiz_bot.matching.features import (
     token_features,
 )
 from kiz_bot.matching.index import MatchIndex
-from kiz_bot.matching.normalize import fold_word
+from kiz_bot.matching.normalize import fold_word, normalize
 from tests.advisor.test_advisor import tiny_catalogue
 
 
@@ -55,7 +55,8 @@ def test_encoding_many_phrasings_at_once_equals_one_by_one() -> None:
         ("Як записати дитину до школи", "uk"),
         ("🙂", "en"),
     ]
-    together = encode_phrasings(texts, chunk=4)  # two chunks
+    together, normalized = encode_phrasings(texts, chunk=4)  # two chunks
+    assert normalized == [normalize(text) for text, _ in texts]
     for (text, language), (keys, counts, kinds) in zip(texts, together, strict=True):
         alone = encode(text, query=False, language=language)
         assert keys.tolist() == alone[0].tolist()
