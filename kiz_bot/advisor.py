@@ -207,7 +207,7 @@ class Advisor:
             related = self._related(conversation, knowledge.catalogue)
             result = knowledge.index.match(text, related=related)
         if detection is not None:
-            signed = transliterated_language(text, knowledge.index.latin_signatures)
+            signed = transliterated_language(said, knowledge.index.latin_signatures)
             language = self._transliteration_language(said, detection, result, language, signed)
         return self._reply_for(result, language, knowledge.catalogue)
 

@@ -10,7 +10,7 @@ import random
 import sys
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from telegram._utils.defaultvalue import DefaultValue
@@ -30,6 +30,15 @@ if importlib.util.find_spec("sniffio") is None:
 _DEFAULT = BaseRequest.DEFAULT_NONE
 _JSON_HEADERS = {"User-Agent": HTTPXRequest.USER_AGENT, "Content-Type": "application/json"}
 MAX_RETRY_AFTER = 60.0  # seconds; Telegram asks for longer only when something is badly wrong
+
+
+class _Timeouts(NamedTuple):
+    """A call's four timeouts, in python-telegram-bot's order (each may be the default)."""
+
+    read: ODVInput[float]
+    write: ODVInput[float]
+    connect: ODVInput[float]
+    pool: ODVInput[float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,21 +99,14 @@ class RetryingRequest(HTTPXRequest):
     ) -> tuple[int, bytes]:
         """Do the request, retrying transient failures with backoff."""
         endpoint = url.rsplit("/", 1)[-1]  # the method name only: the URL holds the token
+        timeouts = _Timeouts(read_timeout, write_timeout, connect_timeout, pool_timeout)
         attempt = 0
         while True:
             attempt += 1
             last = attempt >= self.policy.attempts
             try:
                 async with self._slots:
-                    code, payload = await self._send(
-                        url,
-                        method,
-                        request_data,
-                        read_timeout,
-                        write_timeout,
-                        connect_timeout,
-                        pool_timeout,
-                    )
+                    code, payload = await self._send(url, method, request_data, timeouts)
             except (TimedOut, NetworkError) as error:
                 if last:
                     raise
@@ -129,10 +131,7 @@ class RetryingRequest(HTTPXRequest):
         url: str,
         method: str,
         request_data: RequestData | None,
-        read_timeout: ODVInput[float],
-        write_timeout: ODVInput[float],
-        connect_timeout: ODVInput[float],
-        pool_timeout: ODVInput[float],
+        timeouts: _Timeouts,
     ) -> tuple[int, bytes]:
         """Send the parameters as a JSON body, which the Bot API accepts for every call.
 
@@ -141,21 +140,13 @@ class RetryingRequest(HTTPXRequest):
         as multipart, the way python-telegram-bot sends them.
         """
         if request_data is None or request_data.multipart_data:
-            return await super().do_request(
-                url,
-                method,
-                request_data,
-                read_timeout,
-                write_timeout,
-                connect_timeout,
-                pool_timeout,
-            )
+            return await super().do_request(url, method, request_data, *timeouts)
         client = self._client
         timeout = httpx.Timeout(
-            connect=_given(connect_timeout, client.timeout.connect),
-            read=_given(read_timeout, client.timeout.read),
-            write=_given(write_timeout, client.timeout.write),
-            pool=_given(pool_timeout, client.timeout.pool),
+            connect=_given(timeouts.connect, client.timeout.connect),
+            read=_given(timeouts.read, client.timeout.read),
+            write=_given(timeouts.write, client.timeout.write),
+            pool=_given(timeouts.pool, client.timeout.pool),
         )
         try:
             response = await client.request(

@@ -14,8 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from kiz_bot.matching.normalize import tokens
-
 # Languages written in other letters, whose speakers also type them in Latin ones.
 TRANSLITERATED = frozenset({"ru", "uk", "ar", "fa"})
 MIN_LETTERS = 3  # shorter words ("v", "na", "ya") are shared by too many languages
@@ -48,9 +46,12 @@ def signature_words(phrasings: Iterable[tuple[str, str, str]]) -> Signatures:
     }
 
 
-def transliterated_language(text: str, signatures: Signatures) -> tuple[str | None, int]:
-    """Return the one language whose telling words the message uses most, and how many."""
-    counts = Counter(signatures[t] for t in tokens(text) if t in signatures)
+def transliterated_language(said: str, signatures: Signatures) -> tuple[str | None, int]:
+    """Return the one language whose telling words a message uses most, and how many.
+
+    `said` is the message in matching form (`normalize`), which the advisor has already.
+    """
+    counts = Counter(signatures[t] for t in said.split() if t in signatures)
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None, 0
