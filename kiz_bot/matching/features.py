@@ -18,12 +18,15 @@ import numpy.typing as npt
 import snowballstemmer
 
 from kiz_bot.matching.language import script_of
-from kiz_bot.matching.normalize import fold_word, words
+from kiz_bot.matching.normalize import fold_word, without_article, words
 
 NGRAM_SIZES = (3, 4, 5)
 HASH_BITS = 21
 HASH_MASK = (1 << HASH_BITS) - 1
-WORD, NGRAM, SKELETON, STEM = 0, 1, 2, 3
+# BARE is the word feature of an Arabic-letter word without its article ("بالكيتا" also
+# brings the feature of "كيتا"): it counts as a word, except for a message's length.
+WORD, NGRAM, SKELETON, STEM, BARE = 0, 1, 2, 3, 4
+BARE_REST = 3  # letters left after the article, at least; fewer are too often another word
 WORD_CACHE = 4096
 # Snowball stemmers per language; Ukrainian has none, and the Russian one fits it well enough
 # (both sides of a comparison are stemmed alike). A query's language is not known, so it
@@ -83,6 +86,17 @@ def _token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
             keys.append(_key("s " + bare))
             kinds.append(SKELETON)
     return np.asarray(keys, dtype=np.int64), np.asarray(kinds, dtype=np.int8)
+
+
+def bare_word(word: str) -> str:
+    """Return the matching token of a cleaned word without its Arabic article, or ""."""
+    rest = without_article(word, BARE_REST)
+    return fold_word(rest) if rest != word else ""
+
+
+def _bare_features(token: str) -> tuple[Keys, Kinds]:
+    """Return the word feature of a token that was written with the Arabic article."""
+    return np.asarray([_key("w " + token)], dtype=np.int64), np.asarray([BARE], dtype=np.int8)
 
 
 @lru_cache(maxsize=16)
@@ -184,6 +198,7 @@ class _Units:
         row = [self._id((t, with_skeleton)) for _, t in pairs]
         if algorithms:
             row += [self._id((w, algorithms)) for w, _ in pairs]
+        row += [self._id((bare, BARE)) for w, _ in pairs if (bare := bare_word(w))]
         return row
 
     def gather(self, rows: list[list[int]]) -> tuple[Keys, Kinds, Keys]:
@@ -207,8 +222,10 @@ class _Units:
 
 
 def _unit_features(unit: tuple[str, object]) -> tuple[Keys, Kinds]:
-    """Return a word's token features (with skeleton flag) or stems (with algorithms)."""
+    """Return a word's token features (skeleton flag), stems (algorithms) or bare feature."""
     text, how = unit
+    if how == BARE:
+        return _bare_features(text)
     if isinstance(how, tuple):
         return _stem_features(text, how)
     return _token_features(text, bool(how))
@@ -243,6 +260,7 @@ def _features(text: str, *, query: bool, language: str | None) -> tuple[Keys, Ki
     parts = [token_features(t, with_skeleton) for _, t in pairs]
     if algorithms:
         parts += [stem_features(w, algorithms) for w, _ in pairs]
+    parts += [_bare_features(bare) for w, _ in pairs if (bare := bare_word(w))]
     return np.concatenate([k for k, _ in parts]), np.concatenate([k for _, k in parts])
 
 

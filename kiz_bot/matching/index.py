@@ -22,6 +22,7 @@ from scipy import sparse
 from kiz_bot.apart import run_apart
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.matching.features import (
+    BARE,
     HASH_MASK,
     NGRAM,
     SKELETON,
@@ -68,6 +69,11 @@ class MatchParams:
     max_candidates: int = 5
     follow_up_bonus: float = 0.15
     follow_up_words: int = 4
+
+    def kind_weights(self) -> FloatArray:
+        """Return the weight of each feature kind, indexed by kind (WORD, NGRAM, ...)."""
+        weights = [self.word_weight, self.ngram_weight, self.skeleton_weight, self.stem_weight]
+        return np.asarray([*weights, self.word_weight], dtype=np.float32)  # BARE is a word
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +385,7 @@ class MatchIndex:
         weights = (1 + np.log(counts)) * idf * self.group_of(kinds)
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
         use = known & (weights > 0)
-        is_word = kinds == WORD
+        is_word = (kinds == WORD) | (kinds == BARE)
         word_use = is_word & known
         word_mass = float(idf[is_word].sum())
         is_skeleton = kinds == SKELETON
@@ -394,7 +400,7 @@ class MatchIndex:
                 skeleton_rows=keys[skeleton_use],
                 skeleton_idf=idf[skeleton_use],
                 skeleton_mass=float(idf[is_skeleton].sum()),
-                length=float(counts[is_word].sum()),
+                length=float(counts[kinds == WORD].sum()),
             )
             if use.any()
             else None
@@ -402,11 +408,7 @@ class MatchIndex:
 
     def group_of(self, kinds: npt.NDArray[np.int8]) -> FloatArray:
         """Return the weight of each feature kind."""
-        p = self.params
-        table = np.asarray(
-            [p.word_weight, p.ngram_weight, p.skeleton_weight, p.stem_weight], dtype=np.float32
-        )
-        return table[kinds]
+        return self.params.kind_weights()[kinds]
 
 
 def build_into_cache(
@@ -438,11 +440,9 @@ def _build(
         kind_of[keys[kinds == SKELETON]] = SKELETON
         kind_of[keys[kinds == STEM]] = STEM
     for keys, _, kinds in encoded:
-        kind_of[keys[kinds == WORD]] = WORD  # a word wins a hash collision with an n-gram
-    table = np.asarray(
-        [params.word_weight, params.ngram_weight, params.skeleton_weight, params.stem_weight]
-    )
-    group = table[kind_of].astype(np.float32)
+        # A word wins a hash collision with an n-gram; a word without its article is a word.
+        kind_of[keys[(kinds == WORD) | (kinds == BARE)]] = WORD
+    group = params.kind_weights()[kind_of]
 
     # Document frequency over entries: a feature in every entry carries no evidence.
     phrase_entry = np.asarray([ph.entry for ph in phrases], dtype=np.int64)

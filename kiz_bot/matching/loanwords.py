@@ -17,10 +17,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from kiz_bot.matching.normalize import fold_word, words
+from kiz_bot.matching.normalize import fold_word, without_article, words
 
-# Arabic prefixes before a noun: the article, alone or after bi-, wa-, fa-, ka-, li-.
-_ARABIC_PREFIX = re.compile("^(?:ال|بال|وال|فال|كال|کال|لل)(?=..)")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 # German spellings first (sch, tion, initial sp/st, c before e/i), then shared classes.
 _GERMAN = (
@@ -67,7 +65,7 @@ def loan_keys(word: str) -> tuple[str, ...]:
     if not is_arabic_script(word):
         key = sound_key(fold_word(word))
         return (key,) if key else ()
-    forms = dict.fromkeys([word, _ARABIC_PREFIX.sub("", word)])
+    forms = dict.fromkeys([word, without_article(word)])
     # A final h in Arabic letters is ta marbuta or ha (مدرسه), not part of a German word.
     keys = (sound_key(fold_word(form).removesuffix("h")) for form in forms)
     return tuple(dict.fromkeys(key for key in keys if key))

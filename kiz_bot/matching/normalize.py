@@ -46,6 +46,9 @@ _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 # the same way, so words like "neue" becoming "neu" do no harm.
 _UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])([aou])e|\b([aou])e")
 _WORD = re.compile(r"[^\W_]+")
+# The Arabic article, alone or after a one-letter preposition or conjunction (bi-, wa-, fa-,
+# ka-, li-), is written as one word with its noun: "بالكيتا" is "in the Kita".
+_ARABIC_ARTICLE = re.compile("^(?:ال|بال|وال|فال|كال|کال|لل)")
 
 
 def clean(text: str) -> str:
@@ -64,6 +67,14 @@ def fold_word(word: str) -> str:
     ascii_form = anyascii(word).lower()
     ascii_form = re.sub(r"[^a-z0-9]", "", ascii_form)
     return _UMLAUT_DIGRAPHS.sub(lambda m: m.group(1) or m.group(2), ascii_form)
+
+
+def without_article(word: str, min_rest: int = 2) -> str:
+    """Return a cleaned Arabic-letter word without its article (the word when it has none)."""
+    found = _ARABIC_ARTICLE.match(word)
+    if found is None or len(word) - found.end() < min_rest:
+        return word
+    return word[found.end() :]
 
 
 def words(text: str) -> list[str]:

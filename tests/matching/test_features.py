@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
+from kiz_bot.knowledge.model import frozen_map
 from kiz_bot.matching.features import (
+    BARE,
+    WORD,
     WORD_CACHE,
     clear_caches,
     encode,
@@ -17,6 +21,7 @@ from kiz_bot.matching.features import (
 )
 from kiz_bot.matching.index import MatchIndex
 from kiz_bot.matching.normalize import fold_word, normalize
+from tests.advisor.test_advisor import text as entry_text
 from tests.advisor.test_advisor import tiny_catalogue
 
 
@@ -92,6 +97,27 @@ def test_arabic_words_with_and_without_the_article_share_a_stem() -> None:
 
     assert stems("المدرسة") == stems("مدرسة") == stems("بالمدرسه")
     assert stems("الشهادة") == stems("شهادات")
+
+
+def test_an_arabic_word_with_its_article_also_brings_the_word_without_it() -> None:
+    keys, _, kinds = encode("بالكيتا", query=True)
+    plain_keys, _, plain_kinds = encode("كيتا", query=True)
+    assert keys[kinds == BARE].tolist() == plain_keys[plain_kinds == WORD].tolist()
+    assert not (plain_kinds == BARE).any()
+
+
+def test_a_question_with_the_article_is_covered_by_a_phrasing_without_it() -> None:
+    catalogue = tiny_catalogue()
+    kita, fees = catalogue.entries
+    kita = replace(kita, texts=frozen_map({**kita.texts, "ar": entry_text("تسجيل كيتا", ".")}))
+    fees = replace(fees, texts=frozen_map({**fees.texts, "ar": entry_text("كم تكلف روضة", ".")}))
+    index = MatchIndex.build(replace(catalogue, entries=(kita, fees)))
+    parts = index.components("بالكيتا", 2)
+    assert parts is not None
+    coverage = dict(zip(parts.entries.tolist(), parts.coverage.tolist(), strict=True))
+    assert coverage[0] > 0  # "in the Kita" is covered by "Kita"
+    assert coverage.get(1, 0.0) == 0.0
+    assert parts.words == 1  # the word without its article is no second word
 
 
 def test_the_per_word_caches_stay_bounded_however_many_new_words_arrive() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiz_bot.matching.normalize import clean, normalize, tokens
+from kiz_bot.matching.normalize import clean, normalize, tokens, without_article
 
 
 def test_nfkc_and_case_folding() -> None:
@@ -59,3 +59,19 @@ def test_invisible_and_bidi_controls_are_removed() -> None:
 def test_punctuation_and_emoji_are_not_tokens() -> None:
     assert tokens("Kita??? 👶 !!!") == ["kita"]
     assert tokens("🙂🙂") == []
+
+
+@pytest.mark.parametrize(
+    ("written", "bare"),
+    [
+        ("الكيتا", "كيتا"),  # the article
+        ("بالكيتا", "كيتا"),  # bi- + the article: "in the Kita"
+        ("والمدرسة", "مدرسة"),  # wa- + the article
+        ("للروضة", "روضة"),  # li- + the article
+        ("كيتا", "كيتا"),  # no article
+        ("الم", "الم"),  # too short to hold an article and a word
+        ("kita", "kita"),  # not Arabic letters
+    ],
+)
+def test_the_arabic_article_and_a_preposition_before_it_come_off(written: str, bare: str) -> None:
+    assert without_article(written) == bare
