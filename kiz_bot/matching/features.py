@@ -11,6 +11,7 @@ import math
 import re
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -150,9 +151,28 @@ def encode(text: str, *, query: bool, language: str | None = None) -> Encoded:
     return unique, counts.astype(np.float32), kinds[first]
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The distinct features of many texts, one after another.
+
+    Text i holds positions indptr[i] to indptr[i + 1] of keys, counts and kinds, in the
+    order of its keys, as `encode` returns them for that text alone.
+    """
+
+    keys: Keys
+    counts: npt.NDArray[np.float32]
+    kinds: Kinds
+    indptr: Keys
+
+    def text(self, i: int) -> Encoded:
+        """Return the features of one text."""
+        a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+        return self.keys[a:b], self.counts[a:b], self.kinds[a:b]
+
+
 def encode_phrasings(
     texts: Sequence[tuple[str, str]], chunk: int = 4096
-) -> tuple[list[Encoded], list[str]]:
+) -> tuple[Batch, list[str]]:
     """Encode many (text, language) phrasings, as `encode` does one by one, but faster.
 
     Each distinct word's features are looked up once; a phrasing is a list of word numbers,
@@ -160,11 +180,23 @@ def encode_phrasings(
     returns each phrasing's matching form (`normalize`), made from the same words.
     """
     units = _Units()
-    encoded: list[Encoded] = []
-    for start in range(0, len(texts), chunk):
-        rows = [units.row(t, lang) for t, lang in texts[start : start + chunk]]
-        encoded.extend(_count_each(*units.gather(rows)))
-    return encoded, units.normalized
+    chunks = [
+        _count_each(*units.gather([units.row(t, lang) for t, lang in texts[start : start + chunk]]))
+        for start in range(0, len(texts), chunk)
+    ]
+    if not chunks:
+        return _count_each(np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0, np.int64)), []
+    offsets = np.cumsum([0] + [c.keys.size for c in chunks[:-1]])
+    indptr = np.concatenate(
+        [chunks[0].indptr[:1]] + [c.indptr[1:] + o for c, o in zip(chunks, offsets, strict=True)]
+    )
+    batch = Batch(
+        np.concatenate([c.keys for c in chunks]),
+        np.concatenate([c.counts for c in chunks]),
+        np.concatenate([c.kinds for c in chunks]),
+        indptr,
+    )
+    return batch, units.normalized
 
 
 class _Units:
@@ -231,18 +263,19 @@ def _unit_features(unit: tuple[str, object]) -> tuple[Keys, Kinds]:
     return _token_features(text, bool(how))
 
 
-def _count_each(keys: Keys, all_kinds: Kinds, sizes: Keys) -> list[Encoded]:
+def _count_each(keys: Keys, all_kinds: Kinds, sizes: Keys) -> Batch:
     """Count the distinct features of several texts with one sort (a chunk keeps it small)."""
     # The text's number above the feature bits keeps the texts apart in the one sort.
     owner = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
     unique, first, counts = np.unique(
         (owner << HASH_BITS) | keys, return_index=True, return_counts=True
     )
-    bounds = np.searchsorted(unique >> HASH_BITS, np.arange(sizes.size + 1)).tolist()
-    features: Keys = (unique & HASH_MASK).astype(np.int64)
-    weights = counts.astype(np.float32)
-    kinds: Kinds = all_kinds[first].astype(np.int8)
-    return [(features[a:b], weights[a:b], kinds[a:b]) for a, b in itertools.pairwise(bounds)]
+    return Batch(
+        (unique & HASH_MASK).astype(np.int64),
+        counts.astype(np.float32),
+        all_kinds[first].astype(np.int8),
+        np.searchsorted(unique >> HASH_BITS, np.arange(sizes.size + 1)).astype(np.int64),
+    )
 
 
 def _features(text: str, *, query: bool, language: str | None) -> tuple[Keys, Kinds]:

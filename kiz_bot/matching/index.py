@@ -426,56 +426,41 @@ def build_into_cache(
 def _build(
     entry_ids: tuple[str, ...], phrases: tuple[Phrase, ...], params: MatchParams
 ) -> MatchIndex:
+    # Every step works on the features of all phrasings at once, one after another
+    # (a Batch), not phrasing by phrasing: the build is a large part of a first start.
     n_entries = len(entry_ids)
-    hashed, normalized = encode_phrasings([(ph.text, ph.language) for ph in phrases])
-    vocabulary = (
-        np.unique(np.concatenate([k for k, _, _ in hashed])) if hashed else np.zeros(0, np.int64)
-    )
-    n_features = vocabulary.size
+    batch, normalized = encode_phrasings([(ph.text, ph.language) for ph in phrases])
     # Rows are positions in the sorted vocabulary: arrays sized by what the texts use.
-    encoded = [(np.searchsorted(vocabulary, k), c, t) for k, c, t in hashed]
-    del hashed
+    vocabulary = _distinct(batch.keys)
+    n_features = vocabulary.size
+    columns = np.searchsorted(vocabulary, batch.keys)
     kind_of = np.full(n_features, NGRAM, dtype=np.int8)
-    for keys, _, kinds in encoded:
-        kind_of[keys[kinds == SKELETON]] = SKELETON
-        kind_of[keys[kinds == STEM]] = STEM
-    for keys, _, kinds in encoded:
-        # A word wins a hash collision with an n-gram; a word without its article is a word.
-        kind_of[keys[(kinds == WORD) | (kinds == BARE)]] = WORD
+    # Hashed features collide: of a skeleton and a stem, the later phrasing's kind is kept.
+    marked = (batch.kinds == SKELETON) | (batch.kinds == STEM)
+    _, last = np.unique(columns[marked][::-1], return_index=True)
+    kind_of[columns[marked][::-1][last]] = batch.kinds[marked][::-1][last]
+    # A word wins a hash collision with an n-gram; a word without its article is a word.
+    kind_of[columns[(batch.kinds == WORD) | (batch.kinds == BARE)]] = WORD
     group = params.kind_weights()[kind_of]
 
     # Document frequency over entries: a feature in every entry carries no evidence.
+    sizes = np.diff(batch.indptr)
     phrase_entry = np.asarray([ph.entry for ph in phrases], dtype=np.int64)
-    bounds = np.searchsorted(phrase_entry, np.arange(n_entries + 1))
-    members_of = [np.arange(bounds[e], bounds[e + 1]) for e in range(n_entries)]
-    entry_keys = [
-        np.unique(np.concatenate([encoded[m][0] for m in members]))
-        if members.size
-        else np.zeros(0, dtype=np.int64)
-        for members in members_of
-    ]
-    df = np.zeros(n_features, dtype=np.float32)
-    for keys in entry_keys:
-        df[keys] += 1
-    pairs = np.concatenate(
-        [e * SPAN + keys for e, keys in enumerate(entry_keys)] or [np.zeros(0, dtype=np.int64)]
-    )
+    pairs = _distinct(np.repeat(phrase_entry, sizes) * SPAN + columns)
+    df = np.bincount(pairs & HASH_MASK, minlength=n_features).astype(np.float32)
     idf = np.where(df > 0, np.log(max(n_entries, 1) / np.maximum(df, 1)), 0).astype(np.float32)
 
-    phrase_matrix = _unit_rows([(k, c) for k, c, _ in encoded], idf, group, n_features)
+    phrase_matrix = _unit_rows(columns, batch.counts, batch.indptr, idf * group)
 
     # One document per (entry, language): the sum of its phrasings' counts.
-    doc_of: dict[tuple[int, str], list[int]] = {}
-    for number, ph in enumerate(phrases):
-        doc_of.setdefault((ph.entry, ph.language), []).append(number)
-    doc_keys = sorted(doc_of)
-    documents = []
-    for key in doc_keys:
-        members = doc_of[key]
-        keys = np.concatenate([encoded[m][0] for m in members])
-        counts = np.concatenate([encoded[m][1] for m in members])
-        unique, inverse = np.unique(keys, return_inverse=True)
-        documents.append((unique, np.bincount(inverse, weights=counts).astype(np.float32)))
+    doc_keys = sorted({(ph.entry, ph.language) for ph in phrases})
+    doc_number = {key: number for number, key in enumerate(doc_keys)}
+    phrase_doc = np.asarray([doc_number[ph.entry, ph.language] for ph in phrases], dtype=np.int64)
+    in_docs = np.repeat(phrase_doc, sizes) * SPAN + columns
+    doc_pairs, inverse = np.unique(in_docs, return_inverse=True)
+    doc_counts = np.bincount(inverse, weights=batch.counts).astype(np.float32)
+    doc_indptr = np.searchsorted(doc_pairs // SPAN, np.arange(len(doc_keys) + 1))
+    documents = _unit_rows(doc_pairs & HASH_MASK, doc_counts, doc_indptr, idf * group)
     document_entry = np.asarray([k[0] for k in doc_keys], dtype=np.int64)
 
     def incidence(kind: int) -> sparse.csr_matrix:
@@ -483,7 +468,7 @@ def _build(
         return sparse.csr_matrix(
             (
                 np.ones(chosen.size, dtype=np.float32),
-                (chosen & HASH_MASK, chosen // (HASH_MASK + 1)),
+                (chosen & HASH_MASK, chosen // SPAN),
             ),
             shape=(n_features, n_entries),
         )
@@ -496,7 +481,7 @@ def _build(
             idf=idf,
             group=group,
             vocabulary=vocabulary,
-            documents_t=_unit_rows(documents, idf, group, n_features).T.tocsr(),
+            documents_t=documents.T.tocsr(),
             document_starts=np.searchsorted(document_entry, np.arange(n_entries)).astype(np.int64),
             document_language=tuple(k[1] for k in doc_keys),
             words_t=incidence(WORD),
@@ -557,6 +542,19 @@ def _arrays_of(index: MatchIndex) -> IndexArrays:
     )
 
 
+def _distinct(values: IntArray) -> IntArray:
+    """Return the distinct values in order, as np.unique does.
+
+    NumPy 2's np.unique hashes instead of sorting, and on a million spread-out integers
+    (the index build) it is four times slower than a sort.
+    """
+    if not values.size:
+        return values
+    ordered: IntArray = np.sort(values)
+    first: npt.NDArray[np.bool_] = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    return ordered[first]
+
+
 def _top(scores: FloatArray, k: int) -> IntArray:
     """Return the positions of the k highest scores, in no particular order."""
     if k >= scores.size:
@@ -585,20 +583,22 @@ def _postings_sum(
 
 
 def _unit_rows(
-    rows: Sequence[tuple[IntArray, FloatArray]], idf: FloatArray, group: FloatArray, n_features: int
+    columns: IntArray, counts: FloatArray, indptr: IntArray, feature_weight: FloatArray
 ) -> sparse.csr_matrix:
-    """Return tf-idf rows scaled to unit length, as a (len(rows) x n_features) matrix."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    index_parts: list[npt.NDArray[np.int32]] = []
-    value_parts: list[FloatArray] = []
-    for i, (keys, counts) in enumerate(rows):
-        weight = ((1 + np.log(np.maximum(counts, 1))) * idf[keys] * group[keys]).astype(np.float32)
-        keep = weight > 0
-        weight = weight[keep]
-        norm = float(np.sqrt(np.dot(weight, weight))) or 1.0
-        index_parts.append(keys[keep].astype(np.int32))
-        value_parts.append(weight / np.float32(norm))
-        indptr[i + 1] = indptr[i] + weight.size
-    indices = np.concatenate(index_parts) if index_parts else np.zeros(0, dtype=np.int32)
-    values = np.concatenate(value_parts) if value_parts else np.zeros(0, dtype=np.float32)
-    return sparse.csr_matrix((values, indices, indptr), shape=(len(rows), n_features))
+    """Return tf-idf rows scaled to unit length, one per text of a batch (see `Batch`).
+
+    `feature_weight` is each feature's idf times the weight of its kind; features that
+    weigh nothing are left out.
+    """
+    n_rows = indptr.size - 1
+    weight = ((1 + np.log(np.maximum(counts, 1))) * feature_weight[columns]).astype(np.float32)
+    keep = weight > 0
+    row = np.repeat(np.arange(n_rows), np.diff(indptr))[keep]
+    weight = weight[keep]
+    norm = np.sqrt(np.bincount(row, weights=np.square(weight, dtype=np.float64), minlength=n_rows))
+    norm[norm == 0] = 1.0
+    kept = np.zeros(n_rows + 1, dtype=np.int64)
+    kept[1:] = np.cumsum(np.bincount(row, minlength=n_rows))
+    values = (weight / norm[row]).astype(np.float32)
+    shape = (n_rows, feature_weight.size)
+    return sparse.csr_matrix((values, columns[keep].astype(np.int32), kept), shape=shape)

@@ -62,7 +62,9 @@ def test_encoding_many_phrasings_at_once_equals_one_by_one() -> None:
     ]
     together, normalized = encode_phrasings(texts, chunk=4)  # two chunks
     assert normalized == [normalize(text) for text, _ in texts]
-    for (text, language), (keys, counts, kinds) in zip(texts, together, strict=True):
+    assert together.indptr.size == len(texts) + 1
+    for i, (text, language) in enumerate(texts):
+        keys, counts, kinds = together.text(i)
         alone = encode(text, query=False, language=language)
         assert keys.tolist() == alone[0].tolist()
         assert counts.tolist() == alone[1].tolist()
@@ -137,3 +139,36 @@ def test_indexing_does_not_fill_the_per_word_caches_of_messages() -> None:
     assert token_features.cache_info().currsize == 0
     assert stem_features.cache_info().currsize == 0
     assert index.match("Kita Anmeldung").best is not None
+
+
+def test_each_phrasing_and_document_is_the_unit_tf_idf_vector_of_its_own_features() -> None:
+    import numpy as np
+
+    index = MatchIndex.build(tiny_catalogue())
+    weight = index.idf * index.group
+
+    def unit(keys: np.ndarray, counts: np.ndarray) -> dict[int, float]:
+        columns = np.searchsorted(index.vocabulary, keys)
+        values = (1 + np.log(counts)) * weight[columns]
+        values = values / np.linalg.norm(values)
+        return {int(c): float(v) for c, v in zip(columns, values, strict=True) if v > 0}
+
+    def row(matrix: object, i: int) -> dict[int, float]:
+        found = matrix[i]  # type: ignore[index]
+        return dict(zip(found.indices.tolist(), found.data.tolist(), strict=True))
+
+    documents = index.documents_t.T.tocsr()
+    for i, phrase in enumerate(index.phrases):
+        keys, counts, _ = encode(phrase.text, query=False, language=phrase.language)
+        assert row(index.phrase_matrix, i) == pytest.approx(unit(keys, counts))
+    for d, language in enumerate(index.document_language):
+        entry = int(np.searchsorted(index.document_starts, d, side="right")) - 1
+        members = [p for p in index.phrases if p.entry == entry and p.language == language]
+        summed: dict[int, float] = {}
+        for p in members:
+            keys, counts, _ = encode(p.text, query=False, language=language)
+            for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
+                summed[key] = summed.get(key, 0.0) + count
+        keys = np.asarray(sorted(summed), dtype=np.int64)
+        counts = np.asarray([summed[k] for k in sorted(summed)], dtype=np.float32)
+        assert row(documents, d) == pytest.approx(unit(keys, counts))
