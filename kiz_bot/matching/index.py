@@ -431,7 +431,7 @@ def _build(
     n_entries = len(entry_ids)
     batch, normalized = encode_phrasings([(ph.text, ph.language) for ph in phrases])
     # Rows are positions in the sorted vocabulary: arrays sized by what the texts use.
-    vocabulary = _distinct(batch.keys)
+    vocabulary = _distinct(batch.keys.copy())
     n_features = vocabulary.size
     columns = np.searchsorted(vocabulary, batch.keys)
     kind_of = np.full(n_features, NGRAM, dtype=np.int8)
@@ -443,35 +443,34 @@ def _build(
     kind_of[columns[(batch.kinds == WORD) | (batch.kinds == BARE)]] = WORD
     group = params.kind_weights()[kind_of]
 
+    # Phrasings x features counts; summed over an entry's or a document's phrasings by one
+    # sparse product each (a sort of all features would take several times the memory).
+    n_phrases = len(phrases)
+    counts = sparse.csr_matrix((batch.counts, columns, batch.indptr), shape=(n_phrases, n_features))
+    del columns, batch
+
     # Document frequency over entries: a feature in every entry carries no evidence.
-    sizes = np.diff(batch.indptr)
     phrase_entry = np.asarray([ph.entry for ph in phrases], dtype=np.int64)
-    pairs = _distinct(np.repeat(phrase_entry, sizes) * SPAN + columns)
-    df = np.bincount(pairs & HASH_MASK, minlength=n_features).astype(np.float32)
+    by_entry = _summed(phrase_entry, n_entries, counts)
+    df = np.bincount(by_entry.indices, minlength=n_features).astype(np.float32)
     idf = np.where(df > 0, np.log(max(n_entries, 1) / np.maximum(df, 1)), 0).astype(np.float32)
 
-    phrase_matrix = _unit_rows(columns, batch.counts, batch.indptr, idf * group)
+    phrase_matrix = _unit_rows(counts.indices, counts.data, counts.indptr, idf * group)
 
     # One document per (entry, language): the sum of its phrasings' counts.
     doc_keys = sorted({(ph.entry, ph.language) for ph in phrases})
     doc_number = {key: number for number, key in enumerate(doc_keys)}
     phrase_doc = np.asarray([doc_number[ph.entry, ph.language] for ph in phrases], dtype=np.int64)
-    in_docs = np.repeat(phrase_doc, sizes) * SPAN + columns
-    doc_pairs, inverse = np.unique(in_docs, return_inverse=True)
-    doc_counts = np.bincount(inverse, weights=batch.counts).astype(np.float32)
-    doc_indptr = np.searchsorted(doc_pairs // SPAN, np.arange(len(doc_keys) + 1))
-    documents = _unit_rows(doc_pairs & HASH_MASK, doc_counts, doc_indptr, idf * group)
+    by_doc = _summed(phrase_doc, len(doc_keys), counts)
+    documents = _unit_rows(by_doc.indices, by_doc.data, by_doc.indptr, idf * group)
     document_entry = np.asarray([k[0] for k in doc_keys], dtype=np.int64)
 
     def incidence(kind: int) -> sparse.csr_matrix:
-        chosen = pairs[kind_of[pairs & HASH_MASK] == kind]
-        return sparse.csr_matrix(
-            (
-                np.ones(chosen.size, dtype=np.float32),
-                (chosen & HASH_MASK, chosen // SPAN),
-            ),
-            shape=(n_features, n_entries),
-        )
+        """Return features x entries, 1 where an entry's phrasings use a feature of this kind."""
+        used = by_entry.copy()
+        used.data = (kind_of[used.indices] == kind).astype(np.float32)
+        used.eliminate_zeros()
+        return used.T.tocsr()
 
     return _assemble(
         entry_ids,
@@ -542,17 +541,26 @@ def _arrays_of(index: MatchIndex) -> IndexArrays:
     )
 
 
+def _summed(owner: IntArray, n_owners: int, rows: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Return the sum of the rows of each owner (owner[i] owns row i), indices sorted."""
+    n_rows = rows.shape[0]
+    ones = np.ones(n_rows, dtype=np.float32)
+    summing = sparse.csr_matrix((ones, (owner, np.arange(n_rows))), shape=(n_owners, n_rows))
+    summed: sparse.csr_matrix = (summing @ rows).tocsr()
+    summed.sort_indices()
+    return summed
+
+
 def _distinct(values: IntArray) -> IntArray:
-    """Return the distinct values in order, as np.unique does.
+    """Return the distinct values in order, as np.unique does; sorts `values` in place.
 
     NumPy 2's np.unique hashes instead of sorting, and on a million spread-out integers
     (the index build) it is four times slower than a sort.
     """
-    if not values.size:
-        return values
-    ordered: IntArray = np.sort(values)
-    first: npt.NDArray[np.bool_] = np.concatenate([[True], ordered[1:] != ordered[:-1]])
-    return ordered[first]
+    values.sort()
+    first: npt.NDArray[np.bool_] = np.ones(values.size, dtype=np.bool_)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
 
 
 def _top(scores: FloatArray, k: int) -> IntArray:
