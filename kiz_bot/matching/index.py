@@ -9,7 +9,6 @@ Weights and thresholds are chosen on tests/data/devset.yaml by benchmarks/tune.p
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FUZZY_PHRASES = 3
 POSTINGS_BUDGET = 100_000  # document postings read in the first stage, at most
+PHRASE_POSTINGS_BUDGET = 100_000  # phrasing postings read to re-rank the shortlist, at most
 DECLINED_SHORTLIST = 1  # not-covered kinds re-scored next to the shortlisted entries
 SPAN = HASH_MASK + 1  # entry * SPAN + feature packs a pair into one integer
 
@@ -148,7 +148,7 @@ class MatchIndex:
     document_language: tuple[str, ...] = field(repr=False)
     words_t: sparse.csr_matrix = field(repr=False)  # word features x entries, 1 where used
     skeletons_t: sparse.csr_matrix = field(repr=False)  # the same for skeleton features
-    phrase_matrix: sparse.csr_matrix = field(repr=False)  # phrases x features, unit rows
+    phrases_t: sparse.csr_matrix = field(repr=False)  # features x phrases; phrases unit vectors
     entry_phrases: tuple[IntArray, ...] = field(repr=False)
     phrase_factor: FloatArray = field(repr=False)
     normalized: tuple[str, ...] = field(repr=False)
@@ -159,8 +159,6 @@ class MatchIndex:
     n_documents: int = 0
     not_covered: frozenset[str] = frozenset()
     _position: dict[str, int] = field(default_factory=dict, repr=False)
-    _scratch: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self._position = {entry: number for number, entry in enumerate(self.entry_ids)}
@@ -277,13 +275,9 @@ class MatchIndex:
         if query is None:
             return None
         stage_one = np.argsort(-query.weights)[: p.stage_one_features]
-        # Common character n-grams have posting lists as long as the knowledge base: past a
-        # budget the lightest of them are left to the re-ranking. This bounds the time of any
-        # question in a large knowledge base; the bundled one never reaches the budget.
-        indptr = self.documents_t.indptr
-        lengths = indptr[query.rows[stage_one] + 1] - indptr[query.rows[stage_one]]
-        cheap = lengths <= POSTINGS_BUDGET // p.stage_one_features
-        stage_one = stage_one[(np.cumsum(lengths) <= POSTINGS_BUDGET) | cheap]
+        stage_one = _within_budget(
+            self.documents_t, query.rows, stage_one, POSTINGS_BUDGET, p.stage_one_features
+        )
         doc_scores = _postings_sum(
             self.documents_t, query.rows[stage_one], query.weights[stage_one], self.n_documents
         )
@@ -352,27 +346,28 @@ class MatchIndex:
         return self.document_language[begin + int(np.argmax(doc_scores[begin:end]))]
 
     def _phrase_scores(self, entries: IntArray, query: _Query) -> list[tuple[FloatArray, IntArray]]:
-        """Return the cosine of the query with every phrasing of each shortlisted entry."""
-        matrix = self.phrase_matrix
+        """Return the cosine of the query with every phrasing of each shortlisted entry.
+
+        Summed over the posting lists of the question's features, like the documents: they
+        hold about a tenth of the features of the shortlisted entries' phrasings. In a large
+        knowledge base the lightest features past a budget are left out, as in the first stage.
+        """
+        heaviest = np.argsort(-query.weights)
+        read = _within_budget(
+            self.phrases_t, query.rows, heaviest, PHRASE_POSTINGS_BUDGET, heaviest.size
+        )
+        sims = _postings_sum(
+            self.phrases_t, query.rows[read], query.weights[read], len(self.phrases)
+        )
         results = []
-        with self._lock:
-            if self._scratch.size != self.vocabulary.size:
-                self._scratch = np.zeros(self.vocabulary.size, dtype=np.float32)
-            # A dense query vector, reused between calls: a gather beats a search per feature.
-            self._scratch[query.rows] = query.weights
-            for entry in entries:
-                members = self.entry_phrases[int(entry)]
-                if not members.size:
-                    results.append((np.zeros(0, dtype=np.float32), members))
-                    continue
-                # An entry's phrasings are consecutive rows: their data is one slice.
-                rows = matrix.indptr[members[0] : members[-1] + 2]
-                begin, end = int(rows[0]), int(rows[-1])
-                values = matrix.data[begin:end] * self._scratch[matrix.indices[begin:end]]
-                sums = np.add.reduceat(np.append(values, 0), rows[:-1] - begin)
-                sums[np.diff(rows) == 0] = 0
-                results.append((sums.astype(np.float32) * self.phrase_factor[members], members))
-            self._scratch[query.rows] = 0
+        for entry in entries:
+            members = self.entry_phrases[int(entry)]
+            if not members.size:
+                results.append((np.zeros(0, dtype=np.float32), members))
+                continue
+            # An entry's phrasings are consecutive: one slice.
+            first, last = int(members[0]), int(members[-1]) + 1
+            results.append((sims[first:last] * self.phrase_factor[first:last], members))
         return results
 
     def _query(self, text: str) -> _Query | None:
@@ -455,7 +450,7 @@ def _build(
     df = np.bincount(by_entry.indices, minlength=n_features).astype(np.float32)
     idf = np.where(df > 0, np.log(max(n_entries, 1) / np.maximum(df, 1)), 0).astype(np.float32)
 
-    phrase_matrix = _unit_rows(counts.indices, counts.data, counts.indptr, idf * group)
+    phrases_t = _unit_rows(counts.indices, counts.data, counts.indptr, idf * group).T.tocsr()
 
     # One document per (entry, language): the sum of its phrasings' counts.
     doc_keys = sorted({(ph.entry, ph.language) for ph in phrases})
@@ -485,7 +480,7 @@ def _build(
             document_language=tuple(k[1] for k in doc_keys),
             words_t=incidence(WORD),
             skeletons_t=incidence(SKELETON),
-            phrase_matrix=phrase_matrix,
+            phrases_t=phrases_t,
             normalized=tuple(normalized),
         ),
     )
@@ -513,7 +508,7 @@ def _assemble(
         document_language=a.document_language,
         words_t=a.words_t,
         skeletons_t=a.skeletons_t,
-        phrase_matrix=a.phrase_matrix,
+        phrases_t=a.phrases_t,
         entry_phrases=tuple(np.arange(bounds[e], bounds[e + 1]) for e in range(len(entry_ids))),
         phrase_factor=np.asarray(
             [params.keyword_factor if ph.keyword else 1.0 for ph in phrases], dtype=np.float32
@@ -536,7 +531,7 @@ def _arrays_of(index: MatchIndex) -> IndexArrays:
         document_language=index.document_language,
         words_t=index.words_t,
         skeletons_t=index.skeletons_t,
-        phrase_matrix=index.phrase_matrix,
+        phrases_t=index.phrases_t,
         normalized=index.normalized,
     )
 
@@ -556,6 +551,23 @@ def _top(scores: FloatArray, k: int) -> IntArray:
     if k >= scores.size:
         return np.arange(scores.size, dtype=np.int64)
     return np.argpartition(-scores, k - 1)[:k].astype(np.int64)
+
+
+def _within_budget(
+    matrix: sparse.csr_matrix, rows: IntArray, heaviest: IntArray, budget: int, share: int
+) -> IntArray:
+    """Return the positions among `heaviest` (heaviest first) whose postings fit a budget.
+
+    Common character n-grams have posting lists as long as the knowledge base: past the
+    budget the lightest of them are left out, except lists no longer than budget / share.
+    This bounds the time of any question in a large knowledge base; the bundled one never
+    reaches the budgets.
+    """
+    chosen = rows[heaviest]
+    lengths = matrix.indptr[chosen + 1] - matrix.indptr[chosen]
+    cheap = lengths <= budget // max(share, 1)
+    within: IntArray = heaviest[(np.cumsum(lengths) <= budget) | cheap]
+    return within
 
 
 def _postings_sum(

@@ -26,7 +26,7 @@ FORMAT = "kiz-index-1"
 PREFIX = "index-"
 _CODE = ("features.py", "normalize.py", "index.py", "index_cache.py", "language.py")
 _LIBRARIES = ("anyascii", "snowballstemmer", "PyStemmer", "numpy", "scipy")
-_MATRICES = ("documents_t", "words_t", "skeletons_t", "phrase_matrix")
+_MATRICES = ("documents_t", "words_t", "skeletons_t", "phrases_t")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class IndexArrays:
     document_language: tuple[str, ...]
     words_t: sparse.csr_matrix
     skeletons_t: sparse.csr_matrix
-    phrase_matrix: sparse.csr_matrix
+    phrases_t: sparse.csr_matrix
     normalized: tuple[str, ...]
 
 

@@ -71,7 +71,7 @@ def test_encoding_many_phrasings_at_once_equals_one_by_one() -> None:
         assert kinds.tolist() == alone[2].tolist()
 
 
-def test_a_postings_budget_keeps_the_heaviest_features_and_the_ranking(
+def test_postings_budgets_keep_the_heaviest_features_and_the_ranking(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kiz_bot.knowledge.loader import require_catalogue
@@ -86,6 +86,7 @@ def test_a_postings_budget_keeps_the_heaviest_features_and_the_ranking(
     }
     # A budget far below what the bundled questions read: only cheap features get through.
     monkeypatch.setattr(index_module, "POSTINGS_BUDGET", 640)
+    monkeypatch.setattr(index_module, "PHRASE_POSTINGS_BUDGET", 2_000)
     for question, entry in questions.items():
         assert built.rank(question, 3)[0].entry_id == entry
 
@@ -158,9 +159,10 @@ def test_each_phrasing_and_document_is_the_unit_tf_idf_vector_of_its_own_feature
         return dict(zip(found.indices.tolist(), found.data.tolist(), strict=True))
 
     documents = index.documents_t.T.tocsr()
+    phrases = index.phrases_t.T.tocsr()
     for i, phrase in enumerate(index.phrases):
         keys, counts, _ = encode(phrase.text, query=False, language=phrase.language)
-        assert row(index.phrase_matrix, i) == pytest.approx(unit(keys, counts))
+        assert row(phrases, i) == pytest.approx(unit(keys, counts))
     for d, language in enumerate(index.document_language):
         entry = int(np.searchsorted(index.document_starts, d, side="right")) - 1
         members = [p for p in index.phrases if p.entry == entry and p.language == language]
@@ -172,3 +174,20 @@ def test_each_phrasing_and_document_is_the_unit_tf_idf_vector_of_its_own_feature
         keys = np.asarray(sorted(summed), dtype=np.int64)
         counts = np.asarray([summed[k] for k in sorted(summed)], dtype=np.float32)
         assert row(documents, d) == pytest.approx(unit(keys, counts))
+
+
+@pytest.mark.parametrize("question", ["Kita Anmeldung", "kita fees how much", "kreş ücreti"])
+def test_the_best_phrasing_score_is_the_highest_cosine_with_the_question(question: str) -> None:
+    import numpy as np
+
+    index = MatchIndex.build(tiny_catalogue())
+    query = index._query(question)
+    parts = index.components(question, 2)
+    assert query is not None
+    assert parts is not None
+    vector = np.zeros(index.vocabulary.size, dtype=np.float32)
+    vector[query.rows] = query.weights
+    cosines = index.phrases_t.T.tocsr() @ vector * index.phrase_factor
+    for entry, best in zip(parts.entries.tolist(), parts.phrase.tolist(), strict=True):
+        members = index.entry_phrases[entry]
+        assert best == pytest.approx(float(cosines[members].max()), abs=1e-6)

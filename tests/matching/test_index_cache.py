@@ -74,7 +74,7 @@ def test_a_second_start_reads_the_index_from_disk_and_matches_the_same(
     assert answers(second) == answers(first)
     assert second.normalized == first.normalized
     assert second.exact_phrasings == first.exact_phrasings
-    assert (second.phrase_matrix != first.phrase_matrix).nnz == 0
+    assert (second.phrases_t != first.phrases_t).nnz == 0
 
 
 def test_a_changed_phrasing_builds_afresh_and_replaces_the_old_file(
