@@ -22,7 +22,6 @@ from kiz_bot.apart import run_apart
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.matching.features import (
     BARE,
-    HASH_MASK,
     NGRAM,
     SKELETON,
     STEM,
@@ -42,7 +41,6 @@ FUZZY_PHRASES = 3
 POSTINGS_BUDGET = 100_000  # document postings read in the first stage, at most
 PHRASE_POSTINGS_BUDGET = 100_000  # phrasing postings read to re-rank the shortlist, at most
 DECLINED_SHORTLIST = 1  # not-covered kinds re-scored next to the shortlisted entries
-SPAN = HASH_MASK + 1  # entry * SPAN + feature packs a pair into one integer
 
 
 @dataclass(frozen=True, slots=True)
@@ -573,7 +571,7 @@ def _within_budget(
 def _postings_sum(
     matrix: sparse.csr_matrix, rows: IntArray, weights: FloatArray, size: int
 ) -> FloatArray:
-    """Return the weighted sum of some rows of a CSR matrix (features x documents).
+    """Return the weighted sum of some rows of a CSR matrix (features x documents or phrasings).
 
     The same as ``matrix[rows].T @ weights``, straight on the CSR arrays: scipy's fancy
     indexing costs more in checks than the arithmetic for the few rows of a question.
