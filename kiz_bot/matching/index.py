@@ -350,10 +350,13 @@ class MatchIndex:
         hold about a tenth of the features of the shortlisted entries' phrasings. In a large
         knowledge base the lightest features past a budget are left out, as in the first stage.
         """
-        heaviest = np.argsort(-query.weights)
-        read = _within_budget(
-            self.phrases_t, query.rows, heaviest, PHRASE_POSTINGS_BUDGET, heaviest.size
-        )
+        read = np.arange(query.rows.size)
+        postings = self.phrases_t.indptr[query.rows + 1] - self.phrases_t.indptr[query.rows]
+        if int(postings.sum()) > PHRASE_POSTINGS_BUDGET:  # never for the bundled knowledge base
+            heaviest = np.argsort(-query.weights)
+            read = _within_budget(
+                self.phrases_t, query.rows, heaviest, PHRASE_POSTINGS_BUDGET, heaviest.size
+            )
         sims = _postings_sum(
             self.phrases_t, query.rows[read], query.weights[read], len(self.phrases)
         )
