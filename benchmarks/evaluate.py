@@ -27,7 +27,7 @@ from kiz_bot.settings import BUNDLED_FAQ_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SEED = 20261206
-# Development sets; benchmarks/tune.py tunes on the first three (devset4-ar to devset7
+# Development sets; benchmarks/tune.py tunes on the first three (devset4-ar to devset8
 # were written after the last tuning, see tests/data/README.md); the holdout is never
 # tuned on.
 DEV_SETS = (
@@ -38,7 +38,10 @@ DEV_SETS = (
     "devset5.yaml",
     "devset6.yaml",
     "devset7.yaml",
+    "devset8.yaml",
 )
+# Follow-up questions, each asked after the entry shown before it.
+FOLLOW_UP_SETS = ("followups.yaml", "followups2.yaml")
 
 # A ranker returns (entry shown or None, up to three entry ids in rank order).
 Ranker = Callable[[str], tuple[str | None, list[str]]]
@@ -253,32 +256,55 @@ def _share(hits: Sequence[bool]) -> str:
     return f"{sum(hits) / max(len(hits), 1):.1%}"
 
 
-def follow_ups(catalogue: Catalogue) -> str:
-    """Return the figures of the conversation context (see docs/matching.md).
-
-    tests/data/followups.yaml, each question asked after its `after` entry, without and with
-    the context; and every development question asked after an entry of another topic
-    (a change of subject: what the context may cost).
-    """
-    index = MatchIndex.build(catalogue)
+def in_conversation(catalogue: Catalogue, index: MatchIndex) -> Callable[[str | None], Ranker]:
+    """Return, for the entry shown last (or None), a ranker that matches in its light."""
     topic = {e.id: e.topic for e in catalogue.entries}
-
-    def related(entry_id: str) -> tuple[str, ...]:
-        return tuple(e.id for e in catalogue.entries_in(topic[entry_id]))
 
     def ranker(after: str | None) -> Ranker:
         def rank(text: str) -> tuple[str | None, list[str]]:
-            return _shown(index.match(text, related=related(after) if after else ()))
+            if after is None:
+                return _shown(index.match(text))
+            related = tuple(e.id for e in catalogue.entries_in(topic[after]))
+            return _shown(index.match(text, related=related, last=after))
 
         return rank
 
-    raw = read_yaml((DATA / "followups.yaml").read_text(encoding="utf-8"))
-    pairs = [(str(r["after"]), Item(str(r["q"]), str(r["lang"]), r.get("entry"))) for r in raw]
-    lines = [f"followups.yaml ({len(pairs)} follow-up questions)"]
-    for label, with_context in (("alone", False), ("context", True)):
-        hits = [_judge(ranker(a if with_context else None), item) for a, item in pairs]
-        lines.append(_summary(label, hits))
+    return ranker
+
+
+def load_follow_ups(name: str) -> list[tuple[str, Item]]:
+    """Load a follow-up set: (the entry shown before, the labelled question)."""
+    raw = read_yaml((DATA / name).read_text(encoding="utf-8"))
+    return [(str(r["after"]), Item(str(r["q"]), str(r["lang"]), r.get("entry"))) for r in raw]
+
+
+def follow_up_figures(
+    ranker: Callable[[str | None], Ranker], pairs: Sequence[tuple[str, Item]], context: bool
+) -> tuple[float, float]:
+    """Return top-1 and the out-of-scope share answered of follow-ups, with or without context."""
+    hits = [_judge(ranker(after if context else None), item) for after, item in pairs]
+    in_scope = [right for scoped, right in hits if scoped]
+    out = [not right for scoped, right in hits if not scoped]
+    return sum(in_scope) / max(len(in_scope), 1), sum(out) / max(len(out), 1)
+
+
+def follow_ups(catalogue: Catalogue) -> str:
+    """Return the figures of the conversation context (see docs/matching.md).
+
+    The follow-up sets, each question asked after its `after` entry, without and with the
+    context; and every development question asked after an entry of another topic (a change
+    of subject: what the context may cost).
+    """
+    ranker = in_conversation(catalogue, MatchIndex.build(catalogue))
+    lines = []
+    for name in FOLLOW_UP_SETS:
+        pairs = load_follow_ups(name)
+        lines.append(f"{name} ({len(pairs)} follow-up questions)")
+        for label, with_context in (("alone", False), ("context", True)):
+            hits = [_judge(ranker(a if with_context else None), item) for a, item in pairs]
+            lines.append(_summary(label, hits))
     # A change of subject: every development question after an entry of another topic.
+    topic = {e.id: e.topic for e in catalogue.entries}
     rng = random.Random(SEED)
     dev = [item for name in DEV_SETS for item in load_items(name)]
     topics = sorted(set(topic.values()))

@@ -176,8 +176,7 @@ class Advisor:
     def examine(self, text: str, conversation: Conversation | None = None) -> Examined:
         """Detect a question's language and match it: the costly part of `ask`."""
         knowledge = self._knowledge()
-        related = self._related(conversation, knowledge.catalogue)
-        return Examined(self._detector.detect(text), knowledge.index.match(text, related=related))
+        return Examined(self._detector.detect(text), self._match(text, conversation, knowledge))
 
     def ask(
         self,
@@ -204,21 +203,21 @@ class Advisor:
         if examined is not None:
             result = examined.result
         else:
-            related = self._related(conversation, knowledge.catalogue)
-            result = knowledge.index.match(text, related=related)
+            result = self._match(text, conversation, knowledge)
         if detection is not None:
             signed = transliterated_language(said, knowledge.index.latin_signatures)
             language = self._transliteration_language(said, detection, result, language, signed)
         return self._reply_for(result, language, knowledge.catalogue)
 
     @staticmethod
-    def _related(conversation: Conversation | None, catalogue: Catalogue) -> tuple[str, ...]:
-        """Return the entries of the topic of the conversation's last entry."""
+    def _match(text: str, conversation: Conversation | None, knowledge: Knowledge) -> MatchResult:
+        """Match a text in the light of the conversation's last entry and its topic."""
         last_id = conversation.last_entry if conversation else None
-        last = catalogue.entry(last_id) if last_id else None
+        last = knowledge.catalogue.entry(last_id) if last_id else None
         if last is None:
-            return ()
-        return tuple(e.id for e in catalogue.entries_in(last.topic))
+            return knowledge.index.match(text)
+        related = tuple(e.id for e in knowledge.catalogue.entries_in(last.topic))
+        return knowledge.index.match(text, related=related, last=last.id)
 
     def show(self, entry_id: str, language: str) -> Reply | None:
         """Show an entry picked from the menu or a did-you-mean button."""

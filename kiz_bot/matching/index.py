@@ -67,6 +67,7 @@ class MatchParams:
     max_candidates: int = 5
     follow_up_bonus: float = 0.15
     follow_up_words: int = 4
+    last_entry_bonus: float = 0.03
 
     def kind_weights(self) -> FloatArray:
         """Return the weight of each feature kind, indexed by kind (WORD, NGRAM, ...)."""
@@ -216,14 +217,19 @@ class MatchIndex:
         return index
 
     def match(
-        self, text: str, limit: int | None = None, related: Collection[str] = ()
+        self,
+        text: str,
+        limit: int | None = None,
+        related: Collection[str] = (),
+        last: str | None = None,
     ) -> MatchResult:
         """Rank the entries for a question and decide: answer, choices or none.
 
         `related` are the entries of the conversation's subject (the topic of the entry shown
-        last): a short follow-up such as "and what does it cost?" leans towards them.
+        last): a short follow-up such as "and what does it cost?" leans towards them, and a
+        little more towards `last`, the entry shown last ("where do I apply for it?").
         """
-        ranked = self.rank(text, limit or self.params.max_candidates, related)
+        ranked = self.rank(text, limit or self.params.max_candidates, related, last)
         answerable = tuple(c for c in ranked if c.entry_id not in self.not_covered)
         if ranked and ranked[0].entry_id in self.not_covered:
             return MatchResult(Confidence.NONE, answerable, declined=ranked[0])
@@ -243,7 +249,9 @@ class MatchIndex:
             return Confidence.CHOICES
         return Confidence.NONE
 
-    def rank(self, text: str, limit: int, related: Collection[str] = ()) -> tuple[Candidate, ...]:
+    def rank(
+        self, text: str, limit: int, related: Collection[str] = (), last: str | None = None
+    ) -> tuple[Candidate, ...]:
         """Return the best entries for a text with their combined scores."""
         p = self.params
         lifted = [self._position[e] for e in related if e in self._position]
@@ -254,6 +262,8 @@ class MatchIndex:
         if lifted and parts.words <= p.follow_up_words:
             # Only short messages lean on the conversation; a longer one says what it means.
             scores = scores + p.follow_up_bonus * np.isin(parts.entries, lifted)
+            if last in self._position:
+                scores = scores + p.last_entry_bonus * (parts.entries == self._position[last])
         order = np.argsort(-scores, kind="stable")[:limit]
         return tuple(
             Candidate(

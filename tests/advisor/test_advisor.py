@@ -187,7 +187,7 @@ def test_a_close_not_covered_kind_turns_an_answer_into_choices(
     rival = NotCovered("rival", fm({"de": ("Gehalt Erzieherin",)}))
     index = MatchIndex.build(replace(tiny_catalogue(), not_covered=(rival,)), TINY)
     candidates = tuple(Candidate(entry, score, "de") for entry, score in ranked)
-    monkeypatch.setattr(index, "rank", lambda text, limit, related=(): candidates)
+    monkeypatch.setattr(index, "rank", lambda text, limit, related=(), last=None: candidates)
     result = index.match("any question")
     assert result.confidence is expected
     assert [c.entry_id for c in result.candidates] == ["kita-fees"]

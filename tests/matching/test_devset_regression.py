@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.evaluate import Scores, evaluate, load_items, ours
+from benchmarks.evaluate import (
+    Scores,
+    evaluate,
+    follow_up_figures,
+    in_conversation,
+    load_follow_ups,
+    load_items,
+    ours,
+)
 from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.matching.index import MatchIndex
 from kiz_bot.settings import BUNDLED_FAQ_DIR
 
 # Floors a little under the figures measured when the matcher was last tuned
@@ -18,6 +27,7 @@ FLOORS = {
     "devset5.yaml": {"top1": 0.90, "top3": 0.97, "false_answer": 0.08, "language": 0.82},
     "devset6.yaml": {"top1": 0.92, "top3": 0.97, "false_answer": 0.11, "language": 0.85},
     "devset7.yaml": {"top1": 0.95, "top3": 0.98, "false_answer": 0.12, "language": 0.90},
+    "devset8.yaml": {"top1": 0.94, "top3": 0.98, "false_answer": 0.08, "language": 0.88},
     "holdout.yaml": {"top1": 0.90, "top3": 0.95, "false_answer": 0.08, "language": 0.80},
 }
 
@@ -36,3 +46,20 @@ def test_retrieval_figures_do_not_drop(ranker: object, name: str) -> None:
     assert scores.false_answer <= floor["false_answer"]
     worst = min(top1 for top1, _, _ in scores.per_language.values())
     assert worst >= floor["language"], scores.per_language
+
+
+# Follow-ups with the conversation's context: top-1 floor and out-of-scope ceiling.
+FOLLOW_UP_FLOORS = {"followups.yaml": (0.55, 0.13), "followups2.yaml": (0.70, 0.13)}
+
+
+@pytest.mark.parametrize("name", sorted(FOLLOW_UP_FLOORS))
+def test_follow_up_figures_do_not_drop(name: str) -> None:
+    catalogue = require_catalogue(BUNDLED_FAQ_DIR)
+    ranker = in_conversation(catalogue, MatchIndex.build(catalogue))
+    pairs = load_follow_ups(name)
+    top1, answered = follow_up_figures(ranker, pairs, context=True)
+    alone, _ = follow_up_figures(ranker, pairs, context=False)
+    floor, ceiling = FOLLOW_UP_FLOORS[name]
+    assert top1 >= floor
+    assert answered <= ceiling
+    assert top1 > alone + 0.05  # the context is what answers them

@@ -45,6 +45,16 @@ def test_a_short_follow_up_takes_the_entry_of_the_conversation_topic(
     assert best(knowledge.index, question, topic_of(knowledge, after)) == followed
 
 
+def test_a_follow_up_about_the_entry_just_shown_leans_on_it_most(knowledge: Knowledge) -> None:
+    # "which papers are needed?" after child benefit: the topic alone is not enough.
+    question, after = "jakie papiery potrzebne?", "child-benefit"
+    related = topic_of(knowledge, after)
+    assert best(knowledge.index, question, related) == "school-enrolment-newcomers"
+    result = knowledge.index.match(question, related=related, last=after)
+    assert result.confidence is Confidence.ANSWER
+    assert result.candidates[0].entry_id == after
+
+
 def test_a_longer_message_is_not_pulled_towards_the_conversation(knowledge: Knowledge) -> None:
     text = "скільки коштує дитячий садок для нашої дитини на місяць?"
     related = topic_of(knowledge, "qualification-recognition")
