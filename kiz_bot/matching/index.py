@@ -30,10 +30,15 @@ from kiz_bot.matching.features import (
     encode_phrasings,
 )
 from kiz_bot.matching.index_cache import IndexArrays, cache_key, load_arrays, save_arrays
+from kiz_bot.matching.language import script_of
 from kiz_bot.matching.loanwords import Lexicon, loan_lexicon, with_german_terms
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Candidate, Confidence, MatchResult
-from kiz_bot.matching.transliteration import Signatures, signature_words
+from kiz_bot.matching.transliteration import (
+    Signatures,
+    signature_words,
+    transliterated_language,
+)
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -62,6 +67,7 @@ class MatchParams:
     answer_threshold: float = 0.53
     answer_margin: float = 0.02
     choices_threshold: float = 0.53
+    transliterated_choices: float = 0.47
     shortlist: int = 5
     stage_one_features: int = 64
     max_candidates: int = 5
@@ -234,7 +240,26 @@ class MatchIndex:
         if ranked and ranked[0].entry_id in self.not_covered:
             return MatchResult(Confidence.NONE, answerable, declined=ranked[0])
         # A close not-covered kind in second place still makes the answer unsure.
-        return MatchResult(self.decide(ranked), answerable)
+        confidence = self.decide(ranked)
+        if confidence is Confidence.NONE and self._transliterated_match(text, ranked):
+            confidence = Confidence.CHOICES
+        return MatchResult(confidence, answerable)
+
+    def _transliterated_match(self, text: str, ranked: Sequence[Candidate]) -> bool:
+        """Return whether a Latin-letter question is Russian, Ukrainian, Arabic or Persian.
+
+        Typed in Latin letters ("ebni bado mosa3ade bel wajibat"), such a question meets its
+        phrasings only through skeletons and n-grams and scores lower for the same fit; when
+        its telling words (see transliteration.py) name the language of the best phrasing,
+        a lower bar offers "did you mean" instead of "I don't know".
+        """
+        best = ranked[0] if ranked else None
+        return (
+            best is not None
+            and best.score >= self.params.transliterated_choices
+            and script_of(text) == "latin"
+            and transliterated_language(normalize(text), self.latin_signatures)[0] == best.language
+        )
 
     def decide(self, candidates: Sequence[Candidate]) -> Confidence:
         """Turn ranked scores into answer, choices or none."""

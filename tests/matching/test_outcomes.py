@@ -1,0 +1,37 @@
+"""Questions typed in Latin letters: where the bar for "did you mean" lies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from kiz_bot.knowledge.loader import require_catalogue
+from kiz_bot.matching.index import MatchIndex
+from kiz_bot.matching.result import Confidence
+from kiz_bot.settings import BUNDLED_FAQ_DIR
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex.build(require_catalogue(BUNDLED_FAQ_DIR))
+
+
+def test_arabic_in_latin_letters_gets_choices_below_the_answer_bar(index: MatchIndex) -> None:
+    question = "ebni bado mosa3ade bel wajibat"  # "my son needs help with homework"
+    result = index.match(question)
+    assert result.confidence is Confidence.CHOICES
+    best = result.candidates[0]
+    assert (best.entry_id, best.language) == ("tutoring-homework-help", "ar")
+    assert index.params.transliterated_choices <= best.score < index.params.choices_threshold
+    strict = replace(index, params=replace(index.params, transliterated_choices=0.53))
+    assert strict.match(question).confidence is Confidence.NONE
+
+
+def test_a_latin_question_without_telling_words_gets_no_lower_bar(index: MatchIndex) -> None:
+    # German ("how do I re-register my car?"), best met by a German term in Ukrainian text.
+    result = index.match("wie melde ich mein auto um")
+    assert result.confidence is Confidence.NONE
+    best = result.candidates[0]
+    assert best.language == "uk"
+    assert index.params.transliterated_choices <= best.score < index.params.choices_threshold
