@@ -109,7 +109,11 @@ class ScriptedIndex:
     latin_signatures: ClassVar[dict[str, str]] = {}  # no transliteration's telling words
 
     def match(
-        self, text: str, limit: int | None = None, related: Collection[str] = ()
+        self,
+        text: str,
+        limit: int | None = None,
+        related: Collection[str] = (),
+        last: str | None = None,
     ) -> MatchResult:
         lowered = text.lower()
         if "and that?" in lowered:  # a follow-up: answered only with the conversation's subject
