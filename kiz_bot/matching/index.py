@@ -16,23 +16,15 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
-from scipy import sparse
 
 from kiz_bot.apart import run_apart
 from kiz_bot.knowledge.model import Catalogue
-from kiz_bot.matching.features import (
-    BARE,
-    NGRAM,
-    SKELETON,
-    STEM,
-    WORD,
-    encode,
-    encode_phrasings,
-)
+from kiz_bot.matching.features import BARE, SKELETON, WORD, encode
 from kiz_bot.matching.index_cache import IndexArrays, cache_key, load_arrays, save_arrays
 from kiz_bot.matching.language import script_of
 from kiz_bot.matching.loanwords import Lexicon, loan_lexicon, with_german_terms
 from kiz_bot.matching.normalize import normalize
+from kiz_bot.matching.postings import Postings
 from kiz_bot.matching.result import Candidate, Confidence, MatchResult
 from kiz_bot.matching.transliteration import (
     Signatures,
@@ -148,12 +140,12 @@ class MatchIndex:
     idf: FloatArray = field(repr=False)
     group: FloatArray = field(repr=False)
     vocabulary: IntArray = field(repr=False)  # sorted hashed features; a row is a position
-    documents_t: sparse.csr_matrix = field(repr=False)  # features x (entry, language) documents
+    documents_t: Postings = field(repr=False)  # features x (entry, language) documents
     document_starts: IntArray = field(repr=False)
     document_language: tuple[str, ...] = field(repr=False)
-    words_t: sparse.csr_matrix = field(repr=False)  # word features x entries, 1 where used
-    skeletons_t: sparse.csr_matrix = field(repr=False)  # the same for skeleton features
-    phrases_t: sparse.csr_matrix = field(repr=False)  # features x phrases; phrases unit vectors
+    words_t: Postings = field(repr=False)  # word features x entries, 1 where used
+    skeletons_t: Postings = field(repr=False)  # the same for skeleton features
+    phrases_t: Postings = field(repr=False)  # features x phrases; phrases unit vectors
     entry_phrases: tuple[IntArray, ...] = field(repr=False)
     phrase_factor: FloatArray = field(repr=False)
     normalized: tuple[str, ...] = field(repr=False)
@@ -204,14 +196,14 @@ class MatchIndex:
             stored is None
             and cache is not None
             and apart
-            and run_apart(build_into_cache, ids, all_phrases, chosen, cache, key)
+            and run_apart(_build_into_cache, ids, all_phrases, chosen, cache, key)
         )
         if built_apart and cache is not None:
             stored = load_arrays(cache, key)
         if stored is not None:
             index = _assemble(ids, all_phrases, chosen, stored)
         else:
-            index = _build(ids, all_phrases, chosen)
+            index = _assemble(ids, all_phrases, chosen, _built(ids, all_phrases, chosen))
             if cache is not None:
                 save_arrays(cache, key, _arrays_of(index))
         index.not_covered = frozenset(declined)
@@ -311,19 +303,19 @@ class MatchIndex:
         stage_one = _within_budget(
             self.documents_t, query.rows, stage_one, POSTINGS_BUDGET, p.stage_one_features
         )
-        doc_scores = _postings_sum(
-            self.documents_t, query.rows[stage_one], query.weights[stage_one], self.n_documents
+        doc_scores = self.documents_t.weighted_sum(
+            query.rows[stage_one], query.weights[stage_one], self.n_documents
         )
         entry_doc = np.maximum.reduceat(doc_scores, self.document_starts).astype(np.float32)
         n_entries = len(self.entry_ids)
         coverage = np.zeros(n_entries, dtype=np.float32)
         if query.word_rows.size and query.word_mass > 0:
-            covered = _postings_sum(self.words_t, query.word_rows, query.word_idf, n_entries)
+            covered = self.words_t.weighted_sum(query.word_rows, query.word_idf, n_entries)
             coverage = (covered / query.word_mass).astype(np.float32)
         skeleton = np.zeros(n_entries, dtype=np.float32)
         if query.skeleton_rows.size and query.skeleton_mass > 0:
-            found = _postings_sum(
-                self.skeletons_t, query.skeleton_rows, query.skeleton_idf, n_entries
+            found = self.skeletons_t.weighted_sum(
+                query.skeleton_rows, query.skeleton_idf, n_entries
             )
             skeleton = (found / query.skeleton_mass).astype(np.float32)
         first = p.w_document * entry_doc + p.w_query * coverage + p.w_skeleton * skeleton
@@ -386,15 +378,13 @@ class MatchIndex:
         knowledge base the lightest features past a budget are left out, as in the first stage.
         """
         read = np.arange(query.rows.size)
-        postings = self.phrases_t.indptr[query.rows + 1] - self.phrases_t.indptr[query.rows]
+        postings = self.phrases_t.lengths(query.rows)
         if int(postings.sum()) > PHRASE_POSTINGS_BUDGET:  # never for the bundled knowledge base
             heaviest = np.argsort(-query.weights)
             read = _within_budget(
                 self.phrases_t, query.rows, heaviest, PHRASE_POSTINGS_BUDGET, heaviest.size
             )
-        sims = _postings_sum(
-            self.phrases_t, query.rows[read], query.weights[read], len(self.phrases)
-        )
+        sims = self.phrases_t.weighted_sum(query.rows[read], query.weights[read], len(self.phrases))
         results = []
         for entry in entries:
             members = self.entry_phrases[int(entry)]
@@ -442,7 +432,16 @@ class MatchIndex:
         return self.params.kind_weights()[kinds]
 
 
-def build_into_cache(
+def _built(
+    entry_ids: tuple[str, ...], phrases: tuple[Phrase, ...], params: MatchParams
+) -> IndexArrays:
+    """Compute the index arrays (SciPy is imported here, only when an index is built)."""
+    from kiz_bot.matching.index_build import build_arrays
+
+    return build_arrays(entry_ids, phrases, params)
+
+
+def _build_into_cache(
     entry_ids: tuple[str, ...],
     phrases: tuple[Phrase, ...],
     params: MatchParams,
@@ -450,76 +449,8 @@ def build_into_cache(
     key: str,
 ) -> None:
     """Build an index and store its arrays in the cache folder (run in a child process)."""
-    if not save_arrays(folder, key, _arrays_of(_build(entry_ids, phrases, params))):
+    if not save_arrays(folder, key, _built(entry_ids, phrases, params)):
         raise SystemExit(1)
-
-
-def _build(
-    entry_ids: tuple[str, ...], phrases: tuple[Phrase, ...], params: MatchParams
-) -> MatchIndex:
-    # Every step works on the features of all phrasings at once, one after another
-    # (a Batch), not phrasing by phrasing: the build is a large part of a first start.
-    n_entries = len(entry_ids)
-    batch, normalized = encode_phrasings([(ph.text, ph.language) for ph in phrases])
-    # Rows are positions in the sorted vocabulary: arrays sized by what the texts use.
-    vocabulary = np.unique(batch.keys)
-    n_features = vocabulary.size
-    columns = np.searchsorted(vocabulary, batch.keys)
-    kind_of = np.full(n_features, NGRAM, dtype=np.int8)
-    # Hashed features collide: of a skeleton and a stem, the later phrasing's kind is kept.
-    marked = (batch.kinds == SKELETON) | (batch.kinds == STEM)
-    _, last = np.unique(columns[marked][::-1], return_index=True)
-    kind_of[columns[marked][::-1][last]] = batch.kinds[marked][::-1][last]
-    # A word wins a hash collision with an n-gram; a word without its article is a word.
-    kind_of[columns[(batch.kinds == WORD) | (batch.kinds == BARE)]] = WORD
-    group = params.kind_weights()[kind_of]
-
-    # Phrasings x features counts; summed over an entry's or a document's phrasings by one
-    # sparse product each (a sort of all features would take several times the memory).
-    n_phrases = len(phrases)
-    counts = sparse.csr_matrix((batch.counts, columns, batch.indptr), shape=(n_phrases, n_features))
-    del columns, batch
-
-    # Document frequency over entries: a feature in every entry carries no evidence.
-    phrase_entry = np.asarray([ph.entry for ph in phrases], dtype=np.int64)
-    by_entry = _summed(phrase_entry, n_entries, counts)
-    df = np.bincount(by_entry.indices, minlength=n_features).astype(np.float32)
-    idf = np.where(df > 0, np.log(max(n_entries, 1) / np.maximum(df, 1)), 0).astype(np.float32)
-
-    phrases_t = _unit_rows(counts.indices, counts.data, counts.indptr, idf * group).T.tocsr()
-
-    # One document per (entry, language): the sum of its phrasings' counts.
-    doc_keys = sorted({(ph.entry, ph.language) for ph in phrases})
-    doc_number = {key: number for number, key in enumerate(doc_keys)}
-    phrase_doc = np.asarray([doc_number[ph.entry, ph.language] for ph in phrases], dtype=np.int64)
-    by_doc = _summed(phrase_doc, len(doc_keys), counts)
-    documents = _unit_rows(by_doc.indices, by_doc.data, by_doc.indptr, idf * group)
-    document_entry = np.asarray([k[0] for k in doc_keys], dtype=np.int64)
-
-    def incidence(kind: int) -> sparse.csr_matrix:
-        """Return features x entries, 1 where an entry's phrasings use a feature of this kind."""
-        used = by_entry.copy()
-        used.data = (kind_of[used.indices] == kind).astype(np.float32)
-        used.eliminate_zeros()
-        return used.T.tocsr()
-
-    return _assemble(
-        entry_ids,
-        phrases,
-        params,
-        IndexArrays(
-            idf=idf,
-            group=group,
-            vocabulary=vocabulary,
-            documents_t=documents.T.tocsr(),
-            document_starts=np.searchsorted(document_entry, np.arange(n_entries)).astype(np.int64),
-            document_language=tuple(k[1] for k in doc_keys),
-            words_t=incidence(WORD),
-            skeletons_t=incidence(SKELETON),
-            phrases_t=phrases_t,
-            normalized=tuple(normalized),
-        ),
-    )
 
 
 def _assemble(
@@ -572,16 +503,6 @@ def _arrays_of(index: MatchIndex) -> IndexArrays:
     )
 
 
-def _summed(owner: IntArray, n_owners: int, rows: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Return the sum of the rows of each owner (owner[i] owns row i), indices sorted."""
-    n_rows = rows.shape[0]
-    ones = np.ones(n_rows, dtype=np.float32)
-    summing = sparse.csr_matrix((ones, (owner, np.arange(n_rows))), shape=(n_owners, n_rows))
-    summed: sparse.csr_matrix = (summing @ rows).tocsr()
-    summed.sort_indices()
-    return summed
-
-
 def _top(scores: FloatArray, k: int) -> IntArray:
     """Return the positions of the k highest scores, in no particular order."""
     if k >= scores.size:
@@ -590,7 +511,7 @@ def _top(scores: FloatArray, k: int) -> IntArray:
 
 
 def _within_budget(
-    matrix: sparse.csr_matrix, rows: IntArray, heaviest: IntArray, budget: int, share: int
+    matrix: Postings, rows: IntArray, heaviest: IntArray, budget: int, share: int
 ) -> IntArray:
     """Return the positions among `heaviest` (heaviest first) whose postings fit a budget.
 
@@ -599,50 +520,7 @@ def _within_budget(
     This bounds the time of any question in a large knowledge base; the bundled one never
     reaches the budgets.
     """
-    chosen = rows[heaviest]
-    lengths = matrix.indptr[chosen + 1] - matrix.indptr[chosen]
+    lengths = matrix.lengths(rows[heaviest])
     cheap = lengths <= budget // max(share, 1)
     within: IntArray = heaviest[(np.cumsum(lengths) <= budget) | cheap]
     return within
-
-
-def _postings_sum(
-    matrix: sparse.csr_matrix, rows: IntArray, weights: FloatArray, size: int
-) -> FloatArray:
-    """Return the weighted sum of some rows of a CSR matrix (features x documents or phrasings).
-
-    The same as ``matrix[rows].T @ weights``, straight on the CSR arrays: scipy's fancy
-    indexing costs more in checks than the arithmetic for the few rows of a question.
-    """
-    starts = matrix.indptr[rows]
-    lengths = matrix.indptr[rows + 1] - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(size, dtype=np.float32)
-    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    positions = shift + np.arange(total)
-    values = matrix.data[positions] * np.repeat(weights, lengths)
-    summed = np.bincount(matrix.indices[positions], weights=values, minlength=size)
-    return summed.astype(np.float32)
-
-
-def _unit_rows(
-    columns: IntArray, counts: FloatArray, indptr: IntArray, feature_weight: FloatArray
-) -> sparse.csr_matrix:
-    """Return tf-idf rows scaled to unit length, one per text of a batch (see `Batch`).
-
-    `feature_weight` is each feature's idf times the weight of its kind; features that
-    weigh nothing are left out.
-    """
-    n_rows = indptr.size - 1
-    weight = ((1 + np.log(np.maximum(counts, 1))) * feature_weight[columns]).astype(np.float32)
-    keep = weight > 0
-    row = np.repeat(np.arange(n_rows), np.diff(indptr))[keep]
-    weight = weight[keep]
-    norm = np.sqrt(np.bincount(row, weights=np.square(weight, dtype=np.float64), minlength=n_rows))
-    norm[norm == 0] = 1.0
-    kept = np.zeros(n_rows + 1, dtype=np.int64)
-    kept[1:] = np.cumsum(np.bincount(row, minlength=n_rows))
-    values = (weight / norm[row]).astype(np.float32)
-    shape = (n_rows, feature_weight.size)
-    return sparse.csr_matrix((values, columns[keep].astype(np.int32), kept), shape=shape)

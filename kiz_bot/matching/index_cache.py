@@ -16,15 +16,23 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from kiz_bot.cache_files import release_of, write_npz
+from kiz_bot.matching.postings import Postings
 
 log = logging.getLogger(__name__)
 
 FORMAT = "kiz-index-1"
 PREFIX = "index-"
-_CODE = ("features.py", "normalize.py", "index.py", "index_cache.py", "language.py")
+_CODE = (
+    "features.py",
+    "normalize.py",
+    "index.py",
+    "index_build.py",
+    "index_cache.py",
+    "postings.py",
+    "language.py",
+)
 _LIBRARIES = ("anyascii", "snowballstemmer", "PyStemmer", "numpy", "scipy")
 _MATRICES = ("documents_t", "words_t", "skeletons_t", "phrases_t")
 
@@ -36,12 +44,12 @@ class IndexArrays:
     idf: npt.NDArray[np.float32]
     group: npt.NDArray[np.float32]
     vocabulary: npt.NDArray[np.int64]
-    documents_t: sparse.csr_matrix
+    documents_t: Postings
     document_starts: npt.NDArray[np.int64]
     document_language: tuple[str, ...]
-    words_t: sparse.csr_matrix
-    skeletons_t: sparse.csr_matrix
-    phrases_t: sparse.csr_matrix
+    words_t: Postings
+    skeletons_t: Postings
+    phrases_t: Postings
     normalized: tuple[str, ...]
 
 
@@ -72,9 +80,11 @@ def load_arrays(folder: Path, key: str) -> IndexArrays | None:
             if bytes(stored["key"]).decode() != key:
                 return None
             matrices = {
-                name: sparse.csr_matrix(
-                    (stored[f"{name}.data"], stored[f"{name}.indices"], stored[f"{name}.indptr"]),
-                    shape=tuple(int(n) for n in stored[f"{name}.shape"]),
+                name: Postings(
+                    stored[f"{name}.data"],
+                    stored[f"{name}.indices"],
+                    stored[f"{name}.indptr"],
+                    _shape(stored[f"{name}.shape"]),
                 )
                 for name in _MATRICES
             }
@@ -104,12 +114,17 @@ def save_arrays(folder: Path, key: str, arrays: IndexArrays) -> bool:
         "normalized": _joined(arrays.normalized),
     }
     for name in _MATRICES:
-        matrix: sparse.csr_matrix = getattr(arrays, name)
+        matrix: Postings = getattr(arrays, name)
         content[f"{name}.data"] = matrix.data
         content[f"{name}.indices"] = matrix.indices
         content[f"{name}.indptr"] = matrix.indptr
         content[f"{name}.shape"] = np.asarray(matrix.shape, dtype=np.int64)
     return write_npz(_path(folder, key), content, "the index cache")
+
+
+def _shape(stored: npt.NDArray[np.int64]) -> tuple[int, int]:
+    rows, columns = (int(n) for n in stored)
+    return rows, columns
 
 
 def _joined(texts: tuple[str, ...]) -> npt.NDArray[np.uint8]:

@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 
 import pytest
+from scipy import sparse
 
 from kiz_bot.knowledge.model import frozen_map
 from kiz_bot.matching.features import (
@@ -21,8 +22,15 @@ from kiz_bot.matching.features import (
 )
 from kiz_bot.matching.index import MatchIndex
 from kiz_bot.matching.normalize import fold_word, normalize
+from kiz_bot.matching.postings import Postings
 from tests.advisor.test_advisor import text as entry_text
 from tests.advisor.test_advisor import tiny_catalogue
+
+
+def texts_by_feature(postings: Postings) -> sparse.csr_matrix:
+    """Return the texts x features matrix of features x texts posting lists, for checks."""
+    matrix = sparse.csr_matrix((postings.data, postings.indices, postings.indptr), postings.shape)
+    return matrix.T.tocsr()
 
 
 @pytest.mark.parametrize(
@@ -158,8 +166,8 @@ def test_each_phrasing_and_document_is_the_unit_tf_idf_vector_of_its_own_feature
         found = matrix[i]  # type: ignore[index]
         return dict(zip(found.indices.tolist(), found.data.tolist(), strict=True))
 
-    documents = index.documents_t.T.tocsr()
-    phrases = index.phrases_t.T.tocsr()
+    documents = texts_by_feature(index.documents_t)
+    phrases = texts_by_feature(index.phrases_t)
     for i, phrase in enumerate(index.phrases):
         keys, counts, _ = encode(phrase.text, query=False, language=phrase.language)
         assert row(phrases, i) == pytest.approx(unit(keys, counts))
@@ -187,7 +195,7 @@ def test_the_best_phrasing_score_is_the_highest_cosine_with_the_question(questio
     assert parts is not None
     vector = np.zeros(index.vocabulary.size, dtype=np.float32)
     vector[query.rows] = query.weights
-    cosines = index.phrases_t.T.tocsr() @ vector * index.phrase_factor
+    cosines = texts_by_feature(index.phrases_t) @ vector * index.phrase_factor
     for entry, best in zip(parts.entries.tolist(), parts.phrase.tolist(), strict=True):
         members = index.entry_phrases[entry]
         assert best == pytest.approx(float(cosines[members].max()), abs=1e-6)
