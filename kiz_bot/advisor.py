@@ -16,6 +16,7 @@ from kiz_bot.matching.language import Detection, LanguageDetector
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.result import Confidence, MatchResult
 from kiz_bot.matching.transliteration import transliterated_language
+from kiz_bot.small_talk import SmallTalk, find_small_talk, small_talk_table
 from kiz_bot.stats.events import Outcome, TopicEvent
 
 CONTACT_PARTNER = "integration-centre"
@@ -99,19 +100,12 @@ class Knowledge:
 
     catalogue: Catalogue
     index: MatchIndex
-    smalltalk: Mapping[str, str] = field(default_factory=dict)
+    smalltalk: Mapping[str, SmallTalk] = field(default_factory=dict)
 
     @classmethod
     def build(cls, catalogue: Catalogue, cache: Path | None = None) -> Knowledge:
         """Index a catalogue and its small-talk phrases (the index kept in cache, if given)."""
-        smalltalk = {
-            normalize(phrase): kind
-            for kind, by_language in catalogue.smalltalk.items()
-            for phrases in by_language.values()
-            for phrase in phrases
-            if normalize(phrase)
-        }
-        return cls(catalogue, MatchIndex.build(catalogue, cache=cache), smalltalk)
+        return cls(catalogue, MatchIndex.build(catalogue, cache=cache), small_talk_table(catalogue))
 
 
 def client_language(code: str | None, languages: tuple[str, ...]) -> str | None:
@@ -155,8 +149,18 @@ class Advisor:
         return self._language(text, chosen, client)[0]
 
     def _language(
-        self, text: str, chosen: str | None, client: str | None, detection: Detection | None = None
+        self,
+        text: str,
+        chosen: str | None,
+        client: str | None,
+        detection: Detection | None = None,
+        small_talk: str | None = None,
     ) -> tuple[str, Detection | None]:
+        """Return the reply language and the detection it rests on, if any.
+
+        `small_talk` is the language of a small-talk phrase in the message ("merhaba"):
+        too short for the detector, it is taken before the source language.
+        """
         languages = self.catalogue.languages
         if chosen in languages:
             return chosen, None
@@ -171,7 +175,7 @@ class Advisor:
                 return client_choice, detection
             if detection.language in languages:
                 return detection.language, detection
-        return client_choice or self.catalogue.source_language, detection
+        return client_choice or small_talk or self.catalogue.source_language, detection
 
     def examine(self, text: str, conversation: Conversation | None = None) -> Examined:
         """Detect a question's language and match it: the costly part of `ask`."""
@@ -193,17 +197,20 @@ class Advisor:
         """
         knowledge = self._knowledge()
         detected = examined.detection if examined else None
-        language, detection = self._language(text, chosen, client, detected)
         said = normalize(text)
+        small = find_small_talk(said, knowledge.smalltalk)
+        hint = small.language if small else None
+        language, detection = self._language(text, chosen, client, detected, hint)
         if not said:
             return Reply(ReplyKind.EMPTY, language)
-        small = knowledge.smalltalk.get(said)
-        if small is not None:
-            return Reply(_SMALLTALK[small], language)
+        if small is not None and small.whole:
+            return Reply(_SMALLTALK[small.kind], language)
         if examined is not None:
             result = examined.result
         else:
             result = self._match(text, conversation, knowledge)
+        if small is not None and result.confidence is Confidence.NONE and not result.declined:
+            return Reply(_SMALLTALK[small.kind], language)  # "thank you so much"
         if detection is not None:
             signed = transliterated_language(said, knowledge.index.latin_signatures)
             language = self._transliteration_language(said, detection, result, language, signed)
