@@ -11,6 +11,7 @@ from enum import StrEnum
 
 VERSION = "1"
 MAX_BYTES = 64
+ENCODED_KEPT = 4096  # signed payloads kept for reuse; the cache starts over when full
 _SEPARATOR = "|"
 _SIGNATURE_BYTES = 6  # 48 bits: forging needs ~10^14 tries, and each try costs an update
 _HASHED_PREFIX = "#"
@@ -50,6 +51,8 @@ class CallbackCodec:
 
     def __init__(self, key: bytes) -> None:
         self._key = key
+        # Buttons repeat (ratings per entry and language, the menu): each is signed once.
+        self._encoded: dict[tuple[str, ...], str] = {}
 
     @classmethod
     def from_secret(cls, secret: str) -> CallbackCodec:
@@ -58,6 +61,16 @@ class CallbackCodec:
 
     def encode(self, action: Action, *args: str) -> str:
         """Return the payload for a button; raises ValueError if it cannot fit 64 bytes."""
+        known = self._encoded.get((action.value, *args))
+        if known is not None:
+            return known
+        data = self._encode(action, *args)
+        if len(self._encoded) >= ENCODED_KEPT:
+            self._encoded.clear()
+        self._encoded[action.value, *args] = data
+        return data
+
+    def _encode(self, action: Action, *args: str) -> str:
         if len(args) != _ARITY[action]:
             msg = f"{action!r} takes {_ARITY[action]} argument(s), not {len(args)}"
             raise ValueError(msg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -107,6 +108,8 @@ class _Sanitizer(HTMLParser):
         return "".join(self.out)
 
 
+# Answers are few and repeat: each is parsed once per knowledge base, not once per reply.
+@lru_cache(maxsize=1024)
 def staff_html(value: str, *, rtl: bool = False) -> str:
     """Return staff-written HTML reduced to the tags Telegram accepts, with all text escaped."""
     sanitizer = _Sanitizer(rtl=rtl)

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from kiz_bot.bot.callback_data import MAX_BYTES, Action, ButtonData, CallbackCodec, resolve
+from kiz_bot.bot.callback_data import (
+    ENCODED_KEPT,
+    MAX_BYTES,
+    Action,
+    ButtonData,
+    CallbackCodec,
+    resolve,
+)
 
 CODEC = CallbackCodec.from_secret("salt")
 
@@ -54,3 +61,15 @@ def test_wrong_arity_and_separators_cannot_be_encoded() -> None:
         CODEC.encode(Action.ENTRY, "only-one")
     with pytest.raises(ValueError, match="contains"):
         CODEC.encode(Action.LANGUAGE, "d|e")
+
+
+def test_payloads_signed_before_are_reused_and_the_store_stays_bounded() -> None:
+    codec = CallbackCodec.from_secret("salt")
+    first = codec.encode(Action.RATE, "kita-fees", "ar", "1")
+    assert codec.encode(Action.RATE, "kita-fees", "ar", "1") == first
+    pages = [codec.encode(Action.ENTRY, f"entry-{n}", "de") for n in range(ENCODED_KEPT + 10)]
+    assert len(codec._encoded) <= ENCODED_KEPT
+    assert codec.decode(pages[0]) == ButtonData(Action.ENTRY, ("entry-0", "de"))
+    assert codec.encode(Action.RATE, "kita-fees", "ar", "1") == first
+    with pytest.raises(ValueError, match="argument"):  # a refused payload is never kept
+        codec.encode(Action.ENTRY, "only-one")
