@@ -283,9 +283,8 @@ def follow_up_figures(
 ) -> tuple[float, float]:
     """Return top-1 and the out-of-scope share answered of follow-ups, with or without context."""
     hits = [_judge(ranker(after if context else None), item) for after, item in pairs]
-    in_scope = [right for scoped, right in hits if scoped]
-    out = [not right for scoped, right in hits if not scoped]
-    return sum(in_scope) / max(len(in_scope), 1), sum(out) / max(len(out), 1)
+    top1, answered, _, _ = _rates(hits)
+    return top1, answered
 
 
 def follow_ups(catalogue: Catalogue) -> str:
@@ -325,13 +324,19 @@ def _judge(ranker: Ranker, item: Item) -> tuple[bool, bool]:
     return item.entry is not None, shown == item.entry
 
 
-def _summary(label: str, hits: Sequence[tuple[bool, bool]]) -> str:
+def _rates(hits: Sequence[tuple[bool, bool]]) -> tuple[float, float, int, int]:
+    """Return top-1, the out-of-scope share answered, and the two counts of judged questions."""
     in_scope = [right for scoped, right in hits if scoped]
     out = [not right for scoped, right in hits if not scoped]
+    top1, answered = sum(in_scope) / max(len(in_scope), 1), sum(out) / max(len(out), 1)
+    return top1, answered, len(in_scope), len(out)
+
+
+def _summary(label: str, hits: Sequence[tuple[bool, bool]]) -> str:
+    top1, answered, n_in, n_out = _rates(hits)
     return (
-        f"  {label:<8} top-1 {sum(in_scope) / max(len(in_scope), 1):6.1%}  "
-        f"out-of-scope answered {sum(out) / max(len(out), 1):6.1%}  "
-        f"(n={len(in_scope)} in scope, {len(out)} out of scope)"
+        f"  {label:<8} top-1 {top1:6.1%}  out-of-scope answered {answered:6.1%}  "
+        f"(n={n_in} in scope, {n_out} out of scope)"
     )
 
 
