@@ -29,6 +29,7 @@ FLOORS = {
     "devset6.yaml": {"top1": 0.92, "top3": 0.97, "false_answer": 0.11, "language": 0.85},
     "devset7.yaml": {"top1": 0.95, "top3": 0.98, "false_answer": 0.12, "language": 0.90},
     "devset8.yaml": {"top1": 0.94, "top3": 0.98, "false_answer": 0.08, "language": 0.88},
+    "devset9.yaml": {"top1": 0.91, "top3": 0.97, "false_answer": 0.08, "language": 0.85},
     "holdout.yaml": {"top1": 0.90, "top3": 0.95, "false_answer": 0.08, "language": 0.80},
 }
 
