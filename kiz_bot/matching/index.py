@@ -242,15 +242,16 @@ class MatchIndex:
 
         Typed in Latin letters ("ebni bado mosa3ade bel wajibat"), such a question meets its
         phrasings only through skeletons and n-grams and scores lower for the same fit; when
-        its telling words (see transliteration.py) name the language of the best phrasing,
-        a lower bar offers "did you mean" instead of "I don't know".
+        its telling words (see transliteration.py) name one of these languages, a lower bar
+        offers "did you mean" instead of "I don't know". The best phrasing may be in another
+        language: "wein ba2dar a3mel integrationskurs" is met best by a German term.
         """
         best = ranked[0] if ranked else None
         return (
             best is not None
             and best.score >= self.params.transliterated_choices
             and script_of(text) == "latin"
-            and transliterated_language(normalize(text), self.latin_signatures)[0] == best.language
+            and transliterated_language(normalize(text), self.latin_signatures)[0] is not None
         )
 
     def decide(self, candidates: Sequence[Candidate]) -> Confidence:

@@ -17,12 +17,22 @@ def index() -> MatchIndex:
     return MatchIndex.build(require_catalogue(BUNDLED_FAQ_DIR))
 
 
-def test_arabic_in_latin_letters_gets_choices_below_the_answer_bar(index: MatchIndex) -> None:
-    question = "ebni bado mosa3ade bel wajibat"  # "my son needs help with homework"
+@pytest.mark.parametrize(
+    ("question", "entry", "language"),
+    [
+        # "my son needs help with homework"
+        ("ebni bado mosa3ade bel wajibat", "tutoring-homework-help", "ar"),
+        # "where can I do the integration course": met best by a German term
+        ("wein ba2dar a3mel integrationskurs", "integration-course", "de"),
+    ],
+)
+def test_arabic_in_latin_letters_gets_choices_below_the_answer_bar(
+    index: MatchIndex, question: str, entry: str, language: str
+) -> None:
     result = index.match(question)
     assert result.confidence is Confidence.CHOICES
     best = result.candidates[0]
-    assert (best.entry_id, best.language) == ("tutoring-homework-help", "ar")
+    assert (best.entry_id, best.language) == (entry, language)
     assert index.params.transliterated_choices <= best.score < index.params.choices_threshold
     strict = replace(index, params=replace(index.params, transliterated_choices=0.53))
     assert strict.match(question).confidence is Confidence.NONE
