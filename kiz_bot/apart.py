@@ -63,9 +63,3 @@ def start_apart(target: Callable[..., object], *args: object) -> Child | None:
     finally:
         gc.unfreeze()
     return Child(process)
-
-
-def run_apart(target: Callable[..., object], *args: object) -> bool:
-    """Run target(*args) in a child process; return whether it finished without error."""
-    child = start_apart(target, *args)
-    return child is not None and child.finished()

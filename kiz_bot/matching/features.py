@@ -54,6 +54,7 @@ _VOWELS = re.compile("[aeiouyw]")
 
 Keys = npt.NDArray[np.int64]
 Kinds = npt.NDArray[np.int8]
+FeatureList = tuple[list[int], list[int]]  # keys and kinds, before they become arrays
 
 
 def skeletons(token: str) -> tuple[str, ...]:
@@ -75,6 +76,17 @@ def _key(feature: str) -> int:
 
 def _token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
     """Return the hashed features of one token and their kinds (word, n-gram, skeleton)."""
+    return _arrays(_token_feature_list(token, with_skeleton))
+
+
+def _arrays(features: FeatureList) -> tuple[Keys, Kinds]:
+    """Return a feature list as arrays of keys and kinds."""
+    keys, kinds = features
+    return np.asarray(keys, dtype=np.int64), np.asarray(kinds, dtype=np.int8)
+
+
+def _token_feature_list(token: str, with_skeleton: bool) -> FeatureList:
+    """Return the hashed features of one token and their kinds, as lists."""
     keys = [_key("w " + token)]
     kinds = [WORD]
     padded = f"<{token}>"
@@ -86,7 +98,7 @@ def _token_features(token: str, with_skeleton: bool) -> tuple[Keys, Kinds]:
         for bare in skeletons(token):
             keys.append(_key("s " + bare))
             kinds.append(SKELETON)
-    return np.asarray(keys, dtype=np.int64), np.asarray(kinds, dtype=np.int8)
+    return keys, kinds
 
 
 def bare_word(word: str) -> str:
@@ -97,7 +109,11 @@ def bare_word(word: str) -> str:
 
 def _bare_features(token: str) -> tuple[Keys, Kinds]:
     """Return the word feature of a token that was written with the Arabic article."""
-    return np.asarray([_key("w " + token)], dtype=np.int64), np.asarray([BARE], dtype=np.int8)
+    return _arrays(_bare_feature_list(token))
+
+
+def _bare_feature_list(token: str) -> FeatureList:
+    return [_key("w " + token)], [BARE]
 
 
 @lru_cache(maxsize=16)
@@ -126,9 +142,14 @@ def _stem(algorithm: str, word: str) -> str:
 
 def _stem_features(word: str, algorithms: tuple[str, ...]) -> tuple[Keys, Kinds]:
     """Return the hashed stems of a native-script word, one per stemmer that changes it."""
+    return _arrays(_stem_feature_list(word, algorithms))
+
+
+def _stem_feature_list(word: str, algorithms: tuple[str, ...]) -> FeatureList:
+    """Return the hashed stems of a native-script word and their kinds, as lists."""
     stems = {fold_word(_stem(a, word)) for a in algorithms}
     keys = [_key("t " + stem) for stem in stems if stem and len(stem) >= 2]
-    return np.asarray(keys, dtype=np.int64), np.full(len(keys), STEM, dtype=np.int8)
+    return keys, [STEM] * len(keys)
 
 
 # The features of the words of recent messages. Bounded: every typo is a new word, and a
@@ -180,8 +201,9 @@ def encode_phrasings(
     returns each phrasing's matching form (`normalize`), made from the same words.
     """
     units = _Units()
+    rows = [units.row(t, lang) for t, lang in texts]  # then every word's features, flattened once
     chunks = [
-        _count_each(*units.gather([units.row(t, lang) for t, lang in texts[start : start + chunk]]))
+        _count_each(*units.gather(rows[start : start + chunk]))
         for start in range(0, len(texts), chunk)
     ]
     if not chunks:
@@ -204,8 +226,8 @@ class _Units:
 
     def __init__(self) -> None:
         self.number: dict[tuple[str, object], int] = {}
-        self.keys: list[Keys] = []
-        self.kinds: list[Kinds] = []
+        self.keys: list[list[int]] = []
+        self.kinds: list[list[int]] = []
         self.normalized: list[str] = []  # each row's text in matching form
         self._flat: tuple[Keys, Kinds, Keys, Keys] | None = None
 
@@ -236,10 +258,11 @@ class _Units:
     def gather(self, rows: list[list[int]]) -> tuple[Keys, Kinds, Keys]:
         """Return the features of several rows, one after another, and each row's size."""
         if self._flat is None:
-            sizes = np.asarray([k.size for k in self.keys], dtype=np.int64)
+            sizes = np.fromiter(map(len, self.keys), dtype=np.int64, count=len(self.keys))
             starts = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes)[:-1]])
-            keys = np.concatenate([np.zeros(0, dtype=np.int64), *self.keys])
-            kinds = np.concatenate([np.zeros(0, dtype=np.int8), *self.kinds])
+            total = int(sizes.sum())
+            keys = np.fromiter(itertools.chain.from_iterable(self.keys), np.int64, count=total)
+            kinds = np.fromiter(itertools.chain.from_iterable(self.kinds), np.int8, count=total)
             self._flat = (keys, kinds, starts, sizes)
         keys, kinds, starts, sizes = self._flat
         ids = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
@@ -253,14 +276,14 @@ class _Units:
         return keys[positions], kinds[positions], row_sizes
 
 
-def _unit_features(unit: tuple[str, object]) -> tuple[Keys, Kinds]:
+def _unit_features(unit: tuple[str, object]) -> FeatureList:
     """Return a word's token features (skeleton flag), stems (algorithms) or bare feature."""
     text, how = unit
     if how == BARE:
-        return _bare_features(text)
+        return _bare_feature_list(text)
     if isinstance(how, tuple):
-        return _stem_features(text, how)
-    return _token_features(text, bool(how))
+        return _stem_feature_list(text, how)
+    return _token_feature_list(text, bool(how))
 
 
 def _count_each(keys: Keys, all_kinds: Kinds, sizes: Keys) -> Batch:

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from kiz_bot.apart import run_apart
+from kiz_bot.apart import start_apart
 from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.matching.features import BARE, SKELETON, WORD, encode
 from kiz_bot.matching.index_cache import IndexArrays, cache_key, load_arrays, save_arrays
@@ -192,13 +192,13 @@ class MatchIndex:
         key = cache_key(ids, all_phrases, chosen) if cache is not None else ""
         stored = load_arrays(cache, key) if cache is not None else None
         # Built in a child process that writes the cache file, then read back here.
-        built_apart = (
-            stored is None
-            and cache is not None
-            and apart
-            and run_apart(_build_into_cache, ids, all_phrases, chosen, cache, key)
+        child = (
+            start_apart(_build_into_cache, ids, all_phrases, chosen, cache, key)
+            if stored is None and cache is not None and apart
+            else None
         )
-        if built_apart and cache is not None:
+        german_terms = loan_lexicon((ph.text, ph.language) for ph in all_phrases)  # meanwhile
+        if child is not None and child.finished() and cache is not None:
             stored = load_arrays(cache, key)
         if stored is not None:
             index = _assemble(ids, all_phrases, chosen, stored)
@@ -207,7 +207,7 @@ class MatchIndex:
             if cache is not None:
                 save_arrays(cache, key, _arrays_of(index))
         index.not_covered = frozenset(declined)
-        index.german_terms = loan_lexicon((ph.text, ph.language) for ph in all_phrases)
+        index.german_terms = german_terms
         index.latin_signatures = signature_words(
             (ph.text, ph.language, normalized)
             for ph, normalized in zip(all_phrases, index.normalized, strict=True)

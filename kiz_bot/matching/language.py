@@ -43,6 +43,7 @@ class Detection:
     candidates: tuple[str, ...] = ()
 
 
+_ASCII_LETTER = re.compile("[a-zA-Z]")
 _SCRIPTS = {
     "latin": re.compile("[a-zA-Z\u00c0-\u024f\u1e00-\u1eff]"),
     "cyrillic": re.compile("[\u0400-\u052f]"),
@@ -52,6 +53,8 @@ _SCRIPTS = {
 
 def script_of(text: str) -> str:
     """Return the dominant script of a text: latin, cyrillic, arabic or other."""
+    if text.isascii():
+        return "latin" if _ASCII_LETTER.search(text) else "other"
     counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else "other"

@@ -41,6 +41,7 @@ _ARABIC_FOLD = str.maketrans(
         "ـ": "",
     }
 )
+_ARABIC_LETTERS = re.compile("[\u0600-\u06ff]")  # after NFKC, presentation forms are here too
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 # German umlauts typed without the keyboard: "ae/oe/ue" for "ä/ö/ü". Both sides are folded
 # the same way, so words like "neue" becoming "neu" do no harm.
@@ -53,11 +54,14 @@ _ARABIC_ARTICLE = re.compile("^(?:ال|بال|وال|فال|كال|کال|لل)"
 
 def clean(text: str) -> str:
     """Return text in NFKC without invisible control characters, case folded."""
+    if text.isascii():  # most phrasings and messages: every step below is lower() for them
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     # Turkish dotted/dotless i: fold İ, I, ı and i together before case folding.
     text = text.replace("İ", "i").replace("I", "i").casefold().replace("ı", "i")
     text = text.replace("i̇", "i")  # a casefolded İ leaves a combining dot behind
-    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    if _ARABIC_LETTERS.search(text):
+        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
     return text.replace("ё", "е").replace("ґ", "г")
 
 
