@@ -14,7 +14,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from kiz_bot.matching.features import BARE, NGRAM, SKELETON, STEM, WORD, encode_phrasings
+from kiz_bot.matching.features import (
+    BARE,
+    HASH_MASK,
+    NGRAM,
+    SKELETON,
+    STEM,
+    WORD,
+    encode_phrasings,
+)
 from kiz_bot.matching.index_cache import IndexArrays
 from kiz_bot.matching.postings import Postings
 
@@ -34,9 +42,8 @@ def build_arrays(
     n_entries = len(entry_ids)
     batch, normalized = encode_phrasings([(ph.text, ph.language) for ph in phrases])
     # Rows are positions in the sorted vocabulary: arrays sized by what the texts use.
-    vocabulary = np.unique(batch.keys)
+    vocabulary, columns = _numbered(batch.keys)
     n_features = vocabulary.size
-    columns = np.searchsorted(vocabulary, batch.keys)
     kind_of = np.full(n_features, NGRAM, dtype=np.int8)
     # Hashed features collide: of a skeleton and a stem, the later phrasing's kind is kept.
     marked = (batch.kinds == SKELETON) | (batch.kinds == STEM)
@@ -87,6 +94,20 @@ def build_arrays(
         phrases_t=_postings(phrases_t),
         normalized=tuple(normalized),
     )
+
+
+def _numbered(keys: IntArray) -> tuple[IntArray, IntArray]:
+    """Return the distinct keys in order and each key's position among them.
+
+    As `np.unique` and `np.searchsorted` would, without sorting: keys are below
+    2**HASH_BITS, so a table of that size marks the ones used, and its running count
+    numbers them.
+    """
+    used = np.zeros(HASH_MASK + 1, dtype=bool)
+    used[keys] = True
+    vocabulary = np.flatnonzero(used).astype(np.int64)
+    position = np.cumsum(used, dtype=np.int32) - 1
+    return vocabulary, position[keys].astype(np.int64)
 
 
 def _postings(matrix: sparse.csr_matrix) -> Postings:
