@@ -30,6 +30,8 @@ FLOORS = {
     "devset7.yaml": {"top1": 0.95, "top3": 0.98, "false_answer": 0.12, "language": 0.90},
     "devset8.yaml": {"top1": 0.94, "top3": 0.98, "false_answer": 0.08, "language": 0.88},
     "devset9.yaml": {"top1": 0.91, "top3": 0.97, "false_answer": 0.08, "language": 0.85},
+    # Written for near-miss out-of-scope questions: 5 of its 22 were answered when it came.
+    "devset10.yaml": {"top1": 0.91, "top3": 0.96, "false_answer": 0.25, "language": 0.88},
     "holdout.yaml": {"top1": 0.90, "top3": 0.95, "false_answer": 0.08, "language": 0.80},
 }
 
