@@ -58,6 +58,7 @@ class MatchParams:
     exact_bonus: float = 0.3
     answer_threshold: float = 0.53
     answer_margin: float = 0.02
+    decline_margin: float = 0.02
     choices_threshold: float = 0.53
     transliterated_choices: float = 0.47
     shortlist: int = 5
@@ -229,9 +230,12 @@ class MatchIndex:
         """
         ranked = self.rank(text, limit or self.params.max_candidates, related, last)
         answerable = tuple(c for c in ranked if c.entry_id not in self.not_covered)
-        if ranked and ranked[0].entry_id in self.not_covered:
-            return MatchResult(Confidence.NONE, answerable, declined=ranked[0])
-        # A close not-covered kind in second place still makes the answer unsure.
+        declined = next((c for c in ranked if c.entry_id in self.not_covered), None)
+        # A kind of question outside the centre's work that the best entry does not clearly
+        # beat ("I need a paediatrician who speaks Arabic" against early-language-programmes)
+        # is declined: a wrong answer costs a family more than a referral.
+        if declined is not None and declined.score >= ranked[0].score - self.params.decline_margin:
+            return MatchResult(Confidence.NONE, answerable, declined=declined)
         confidence = self.decide(ranked)
         if confidence is Confidence.NONE and self._transliterated_match(text, ranked):
             confidence = Confidence.CHOICES

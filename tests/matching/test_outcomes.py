@@ -1,4 +1,4 @@
-"""Questions typed in Latin letters: where the bar for "did you mean" lies."""
+"""Where the bars lie: "did you mean" for Latin letters, "I don't know" near a declined kind."""
 
 from __future__ import annotations
 
@@ -45,3 +45,18 @@ def test_a_latin_question_without_telling_words_gets_no_lower_bar(index: MatchIn
     best = result.candidates[0]
     assert best.language == "uk"
     assert index.params.transliterated_choices <= best.score < index.params.choices_threshold
+
+
+def test_a_kind_of_question_outside_the_centres_work_close_behind_the_best_entry_declines(
+    index: MatchIndex,
+) -> None:
+    question = "ابني حرارته عالية وين في دكتور اطفال بيحكي عربي"  # a paediatrician for a fever
+    result = index.match(question)
+    assert result.confidence is Confidence.NONE
+    assert result.declined is not None
+    assert result.declined.entry_id == "health"
+    best = result.candidates[0]
+    assert best.entry_id == "early-language-programmes"
+    assert 0 < best.score - result.declined.score <= index.params.decline_margin
+    without = replace(index, params=replace(index.params, decline_margin=0.0))
+    assert without.match(question).confidence is not Confidence.NONE
