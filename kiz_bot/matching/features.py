@@ -113,6 +113,7 @@ def _bare_features(token: str) -> tuple[Keys, Kinds]:
 
 
 def _bare_feature_list(token: str) -> FeatureList:
+    """Return the word feature of a token written with the Arabic article, as lists."""
     return [_key("w " + token)], [BARE]
 
 
