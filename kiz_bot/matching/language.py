@@ -43,7 +43,6 @@ class Detection:
     candidates: tuple[str, ...] = ()
 
 
-_ASCII_LETTER = re.compile("[a-zA-Z]")
 _SCRIPTS = {
     "latin": re.compile("[a-zA-Z\u00c0-\u024f\u1e00-\u1eff]"),
     "cyrillic": re.compile("[\u0400-\u052f]"),
@@ -54,7 +53,7 @@ _SCRIPTS = {
 def script_of(text: str) -> str:
     """Return the dominant script of a text: latin, cyrillic, arabic or other."""
     if text.isascii():
-        return "latin" if _ASCII_LETTER.search(text) else "other"
+        return "latin" if _SCRIPTS["latin"].search(text) else "other"
     counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else "other"
