@@ -34,6 +34,8 @@ FLOORS = {
     "devset10.yaml": {"top1": 0.91, "top3": 0.96, "false_answer": 0.25, "language": 0.88},
     # Near misses again, all eight languages: 9 of its 73 out-of-scope questions when it came.
     "devset11.yaml": {"top1": 0.93, "top3": 0.97, "false_answer": 0.14, "language": 0.76},
+    # Near misses above all (99 of its 199 questions): 24 answered when it came.
+    "devset12.yaml": {"top1": 0.92, "top3": 0.97, "false_answer": 0.27, "language": 0.80},
     "holdout.yaml": {"top1": 0.90, "top3": 0.95, "false_answer": 0.08, "language": 0.80},
 }
 
