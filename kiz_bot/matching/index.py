@@ -58,7 +58,7 @@ class MatchParams:
     exact_bonus: float = 0.3
     answer_threshold: float = 0.53
     answer_margin: float = 0.02
-    decline_margin: float = 0.02
+    decline_margin: float = 0.03
     choices_threshold: float = 0.53
     transliterated_choices: float = 0.47
     shortlist: int = 5
