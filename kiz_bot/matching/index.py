@@ -56,10 +56,10 @@ class MatchParams:
     w_fuzzy: float = 0.0
     w_length: float = 0.15
     exact_bonus: float = 0.3
-    answer_threshold: float = 0.53
+    answer_threshold: float = 0.55
     answer_margin: float = 0.02
-    decline_margin: float = 0.03
-    choices_threshold: float = 0.53
+    decline_margin: float = 0.07
+    choices_threshold: float = 0.55
     transliterated_choices: float = 0.47
     shortlist: int = 5
     stage_one_features: int = 64
@@ -116,6 +116,7 @@ class Phrase:
     language: str
     text: str
     keyword: bool
+    example: int = -1  # for a not-covered kind's example: which one (its n-th in every language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,9 @@ class MatchIndex:
         first = len(catalogue.entries)
         for number, kind in enumerate(catalogue.not_covered, start=first):
             for language, examples in kind.examples.items():
-                phrases.extend(Phrase(number, language, p, False) for p in examples)
+                phrases.extend(
+                    Phrase(number, language, p, False, n) for n, p in enumerate(examples)
+                )
         entry_ids = tuple(e.id for e in catalogue.entries)
         declined = tuple(n.id for n in catalogue.not_covered)
         ids, all_phrases, chosen = entry_ids + declined, tuple(phrases), params or MatchParams()

@@ -62,8 +62,8 @@ def build_arrays(
     # Document frequency over entries: a feature in every entry carries no evidence.
     phrase_entry = np.asarray([ph.entry for ph in phrases], dtype=np.int64)
     by_entry = _summed(phrase_entry, n_entries, counts)
-    df = np.bincount(by_entry.indices, minlength=n_features).astype(np.float32)
-    idf = np.where(df > 0, np.log(max(n_entries, 1) / np.maximum(df, 1)), 0).astype(np.float32)
+    df, n_owners = _document_frequency(phrases, counts, by_entry)
+    idf = np.where(df > 0, np.log(max(n_owners, 1) / np.maximum(df, 1)), 0).astype(np.float32)
 
     phrases_t = _unit_rows(counts.indices, counts.data, counts.indptr, idf * group).T.tocsr()
 
@@ -94,6 +94,28 @@ def build_arrays(
         phrases_t=_postings(phrases_t),
         normalized=tuple(normalized),
     )
+
+
+def _document_frequency(
+    phrases: Sequence[Phrase], counts: sparse.csr_matrix, by_entry: sparse.csr_matrix
+) -> tuple[FloatArray, int]:
+    """Return in how many owners each feature is used, and the number of owners.
+
+    An entry is one owner; so is each example of a not-covered kind, with its translations.
+    Words that many out-of-scope examples use ("cost", "doctor", "how long") thus weigh
+    less as evidence for an entry.
+    """
+    n_owners = by_entry.shape[0]
+    if any(ph.example >= 0 for ph in phrases):
+        owners: dict[tuple[int, int], int] = {}
+        owner = np.asarray(
+            [owners.setdefault((ph.entry, ph.example), len(owners)) for ph in phrases],
+            dtype=np.int64,
+        )
+        n_owners = len(owners)
+        by_entry = _summed(owner, n_owners, counts)
+    df = np.bincount(by_entry.indices, minlength=counts.shape[1]).astype(np.float32)
+    return df, n_owners
 
 
 def _numbered(keys: IntArray) -> tuple[IntArray, IntArray]:

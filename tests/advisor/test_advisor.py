@@ -90,7 +90,13 @@ def tiny_catalogue() -> Catalogue:
 
 
 # Thresholds for the two-entry catalogue; the bundled ones are tuned on the devset.
-TINY = MatchParams(answer_threshold=0.5, answer_margin=0.1, choices_threshold=0.3, w_length=0.0)
+TINY = MatchParams(
+    answer_threshold=0.5,
+    answer_margin=0.1,
+    choices_threshold=0.3,
+    w_length=0.0,
+    decline_margin=0.02,
+)
 
 
 @pytest.fixture

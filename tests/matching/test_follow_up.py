@@ -46,10 +46,11 @@ def test_a_short_follow_up_takes_the_entry_of_the_conversation_topic(
 
 
 def test_a_follow_up_about_the_entry_just_shown_leans_on_it_most(knowledge: Knowledge) -> None:
-    # "which papers are needed?" after child benefit: the topic alone is not enough.
-    question, after = "jakie papiery potrzebne?", "child-benefit"
+    # "where do I apply?" after the recognition of school certificates: the topic alone
+    # (school) is not enough.
+    question, after = "where do I apply?", "school-certificate-recognition"
     related = topic_of(knowledge, after)
-    assert best(knowledge.index, question, related) == "school-enrolment-newcomers"
+    assert best(knowledge.index, question, related) == "tutoring-homework-help"
     result = knowledge.index.match(question, related=related, last=after)
     assert result.confidence is Confidence.ANSWER
     assert result.candidates[0].entry_id == after
