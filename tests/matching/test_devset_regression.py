@@ -36,6 +36,8 @@ FLOORS = {
     "devset11.yaml": {"top1": 0.93, "top3": 0.97, "false_answer": 0.14, "language": 0.76},
     # Near misses above all (99 of its 199 questions): 24 answered when it came.
     "devset12.yaml": {"top1": 0.92, "top3": 0.97, "false_answer": 0.27, "language": 0.80},
+    # A mix like the holdout's, written after this session's matcher changes were chosen.
+    "devset13.yaml": {"top1": 0.94, "top3": 0.97, "false_answer": 0.12, "language": 0.80},
     "holdout.yaml": {"top1": 0.90, "top3": 0.95, "false_answer": 0.08, "language": 0.80},
 }
 
