@@ -22,7 +22,7 @@ from kiz_bot.knowledge.model import Catalogue
 from kiz_bot.matching.features import BARE, SKELETON, WORD, encode
 from kiz_bot.matching.index_cache import IndexArrays, cache_key, load_arrays, save_arrays
 from kiz_bot.matching.language import script_of
-from kiz_bot.matching.loanwords import Lexicon, loan_lexicon, with_german_terms
+from kiz_bot.matching.loanwords import Lexicon, german_terms, loan_lexicon
 from kiz_bot.matching.normalize import normalize
 from kiz_bot.matching.postings import Postings
 from kiz_bot.matching.result import Candidate, Confidence, MatchResult
@@ -405,7 +405,9 @@ class MatchIndex:
         return results
 
     def _query(self, text: str) -> _Query | None:
-        hashed, counts, kinds = encode(with_german_terms(text, self.german_terms), query=True)
+        loans = german_terms(text, self.german_terms)
+        terms = dict.fromkeys(term for found in loans.values() for term in found)
+        hashed, counts, kinds = encode(" ".join([text, *terms]), query=True)
         if not hashed.size or not self.vocabulary.size:
             return None
         keys = np.minimum(np.searchsorted(self.vocabulary, hashed), self.vocabulary.size - 1)
@@ -414,7 +416,11 @@ class MatchIndex:
         weights = (1 + np.log(counts)) * idf * self.group_of(kinds)
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
         use = known & (weights > 0)
+        # A word in Arabic letters whose German term the index found ("كيندرجيلد":
+        # Kindergeld) counts as that term in the word coverage, not as a second word.
         is_word = (kinds == WORD) | (kinds == BARE)
+        if loans:
+            is_word &= ~np.isin(hashed, _word_keys(loans))
         word_use = is_word & known
         word_mass = float(idf[is_word].sum())
         is_skeleton = kinds == SKELETON
@@ -509,6 +515,12 @@ def _arrays_of(index: MatchIndex) -> IndexArrays:
         phrases_t=index.phrases_t,
         normalized=index.normalized,
     )
+
+
+def _word_keys(words: Collection[str]) -> IntArray:
+    """Return the word features (with and without the article) of these words."""
+    found = [encode(word, query=True) for word in words]
+    return np.concatenate([keys[(kinds == WORD) | (kinds == BARE)] for keys, _, kinds in found])
 
 
 def _top(scores: FloatArray, k: int) -> IntArray:

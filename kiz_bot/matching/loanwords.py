@@ -95,15 +95,14 @@ def loan_lexicon(phrasings: Iterable[tuple[str, str]]) -> Lexicon:
     return {key: tuple(terms) for key, terms in found.items()}
 
 
-def with_german_terms(text: str, lexicon: Lexicon) -> str:
-    """Return the text followed by the German terms its Arabic-letter words sound like."""
+def german_terms(text: str, lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
+    """Return the Arabic-letter words of a text that sound like German terms, with the terms."""
     if not lexicon or not _ARABIC_LETTER.search(text):
-        return text  # most messages: no second normalisation on the way to the index
-    terms = {
-        term: None
-        for word in words(text)
-        if is_arabic_script(word)
-        for key in loan_keys(word)
-        for term in lexicon.get(key, ())
-    }
-    return " ".join([text, *terms]) if terms else text
+        return {}  # most messages: no second normalisation on the way to the index
+    found: dict[str, tuple[str, ...]] = {}
+    for word in words(text):
+        if is_arabic_script(word):
+            terms = tuple(term for key in loan_keys(word) for term in lexicon.get(key, ()))
+            if terms:
+                found[word] = tuple(dict.fromkeys(terms))
+    return found

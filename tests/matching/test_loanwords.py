@@ -6,7 +6,12 @@ import pytest
 
 from kiz_bot.knowledge.loader import require_catalogue
 from kiz_bot.matching.index import MatchIndex
-from kiz_bot.matching.loanwords import loan_keys, loan_lexicon, sound_key, with_german_terms
+from kiz_bot.matching.loanwords import (
+    german_terms,
+    loan_keys,
+    loan_lexicon,
+    sound_key,
+)
 from kiz_bot.matching.normalize import words
 from kiz_bot.matching.result import Confidence
 from kiz_bot.settings import BUNDLED_FAQ_DIR
@@ -57,13 +62,23 @@ def test_the_lexicon_holds_german_terms_of_arabic_and_persian_phrasings_only() -
     assert lexicon == {"kndrkld": ("kindergeld",)}
 
 
-def test_a_question_gains_the_german_terms_its_arabic_letter_words_sound_like() -> None:
+def test_a_question_finds_the_german_terms_its_arabic_letter_words_sound_like() -> None:
     lexicon = {"kndrkld": ("kindergeld",), "sbldnk": ("ausbildung",)}
-    assert with_german_terms("ازاي اقدم على الكيندرجيلد؟", lexicon).endswith(" kindergeld")
-    assert with_german_terms("مساعده للاوسبيلدونج", lexicon).endswith(" ausbildung")
+    assert german_terms("ازاي اقدم على الكيندرجيلد؟", lexicon) == {"الکيندرجيلد": ("kindergeld",)}
+    assert german_terms("مساعده للاوسبيلدونج", lexicon) == {"للاوسبيلدونج": ("ausbildung",)}
     # Latin letters already meet the German term; other words bring nothing.
-    assert with_german_terms("kindergeld beantragen", lexicon) == "kindergeld beantragen"
-    assert with_german_terms("كيف حالك", lexicon) == "كيف حالك"
+    assert german_terms("kindergeld beantragen", lexicon) == {}
+    assert german_terms("كيف حالك", lexicon) == {}
+
+
+def test_a_one_word_german_term_spelt_as_no_phrasing_spells_it_is_answered(
+    index: MatchIndex,
+) -> None:
+    # Kindergeld with jeem and without the article: the word stands for the German term in
+    # the word coverage instead of counting as a second, uncovered word.
+    result = index.match("كيندرجيلد")
+    assert result.confidence is Confidence.ANSWER
+    assert result.candidates[0].entry_id == "child-benefit"
 
 
 @pytest.fixture(scope="module")
