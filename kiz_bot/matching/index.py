@@ -407,7 +407,7 @@ class MatchIndex:
     def _query(self, text: str) -> _Query | None:
         loans = german_terms(text, self.german_terms)
         terms = dict.fromkeys(term for found in loans.values() for term in found)
-        hashed, counts, kinds = encode(" ".join([text, *terms]), query=True)
+        hashed, counts, kinds = encode(" ".join([text, *terms]) if terms else text, query=True)
         if not hashed.size or not self.vocabulary.size:
             return None
         keys = np.minimum(np.searchsorted(self.vocabulary, hashed), self.vocabulary.size - 1)
