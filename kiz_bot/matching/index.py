@@ -56,11 +56,12 @@ class MatchParams:
     w_fuzzy: float = 0.0
     w_length: float = 0.15
     exact_bonus: float = 0.3
-    answer_threshold: float = 0.55
+    answer_threshold: float = 0.36
     answer_margin: float = 0.02
-    decline_margin: float = 0.07
-    choices_threshold: float = 0.55
-    transliterated_choices: float = 0.47
+    decline_margin: float = 0.05
+    kind_penalty: float = 0.5
+    choices_threshold: float = 0.36
+    transliterated_choices: float = 0.28
     shortlist: int = 5
     stage_one_features: int = 64
     max_candidates: int = 5
@@ -231,20 +232,27 @@ class MatchIndex:
         last): a short follow-up such as "and what does it cost?" leans towards them, and a
         little more towards `last`, the entry shown last ("where do I apply for it?").
         """
-        ranked = self.rank(text, limit or self.params.max_candidates, related, last)
+        scored = self._scored(text, related, last)
+        ranked = scored[: limit or self.params.max_candidates]
         answerable = tuple(c for c in ranked if c.entry_id not in self.not_covered)
-        declined = next((c for c in ranked if c.entry_id in self.not_covered), None)
+        declined = next((c for c in scored if c.entry_id in self.not_covered), None)
         # A kind of question outside the centre's work that the best entry does not clearly
         # beat ("I need a paediatrician who speaks Arabic" against early-language-programmes)
         # is declined: a wrong answer costs a family more than a referral.
         if declined is not None and declined.score >= ranked[0].score - self.params.decline_margin:
             return MatchResult(Confidence.NONE, answerable, declined=declined)
-        confidence = self.decide(ranked)
-        if confidence is Confidence.NONE and self._transliterated_match(text, ranked):
+        kind = declined.score if declined else 0.0
+        confidence = self.decide(ranked, kind)
+        if (
+            confidence is Confidence.NONE
+            and ranked
+            and self.evidence(ranked[0].score, kind) >= self.params.transliterated_choices
+            and self.transliterated(text)
+        ):
             confidence = Confidence.CHOICES
         return MatchResult(confidence, answerable)
 
-    def _transliterated_match(self, text: str, ranked: Sequence[Candidate]) -> bool:
+    def transliterated(self, text: str) -> bool:
         """Return whether a Latin-letter question is Russian, Ukrainian, Arabic or Persian.
 
         Typed in Latin letters ("ebni bado mosa3ade bel wajibat"), such a question meets its
@@ -253,31 +261,43 @@ class MatchIndex:
         offers "did you mean" instead of "I don't know". The best phrasing may be in another
         language: "wein ba2dar a3mel integrationskurs" is met best by a German term.
         """
-        best = ranked[0] if ranked else None
         return (
-            best is not None
-            and best.score >= self.params.transliterated_choices
-            and script_of(text) == "latin"
+            script_of(text) == "latin"
             and transliterated_language(normalize(text), self.latin_signatures)[0] is not None
         )
 
-    def decide(self, candidates: Sequence[Candidate]) -> Confidence:
-        """Turn ranked scores into answer, choices or none."""
+    def decide(self, candidates: Sequence[Candidate], kind: float = 0.0) -> Confidence:
+        """Turn ranked scores into answer, choices or none.
+
+        `kind` is the score of the closest kind of out-of-scope question: the more a question
+        also resembles one, the more evidence its best entry needs.
+        """
         if not candidates:
             return Confidence.NONE
+        p = self.params
         best = candidates[0].score
         second = candidates[1].score if len(candidates) > 1 else 0.0
-        p = self.params
-        if best >= p.answer_threshold and best - second >= p.answer_margin:
+        evidence = self.evidence(best, kind)
+        if evidence >= p.answer_threshold and best - second >= p.answer_margin:
             return Confidence.ANSWER
-        if best >= p.choices_threshold:
+        if evidence >= p.choices_threshold:
             return Confidence.CHOICES
         return Confidence.NONE
+
+    def evidence(self, score: float, kind: float) -> float:
+        """Return an entry's score less the penalty for the closest out-of-scope kind's score."""
+        return score - self.params.kind_penalty * max(kind, 0.0)
 
     def rank(
         self, text: str, limit: int, related: Collection[str] = (), last: str | None = None
     ) -> tuple[Candidate, ...]:
         """Return the best entries for a text with their combined scores."""
+        return self._scored(text, related, last)[:limit]
+
+    def _scored(
+        self, text: str, related: Collection[str] = (), last: str | None = None
+    ) -> tuple[Candidate, ...]:
+        """Return every shortlisted entry and kind for a text, best first, with its score."""
         p = self.params
         lifted = [self._position[e] for e in related if e in self._position]
         parts = self.components(text, p.shortlist, include=lifted)
@@ -289,7 +309,7 @@ class MatchIndex:
             scores = scores + p.follow_up_bonus * np.isin(parts.entries, lifted)
             if last in self._position:
                 scores = scores + p.last_entry_bonus * (parts.entries == self._position[last])
-        order = np.argsort(-scores, kind="stable")[:limit]
+        order = np.argsort(-scores, kind="stable")
         return tuple(
             Candidate(
                 self.entry_ids[int(parts.entries[i])],

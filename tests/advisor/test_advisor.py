@@ -96,6 +96,7 @@ TINY = MatchParams(
     choices_threshold=0.3,
     w_length=0.0,
     decline_margin=0.02,
+    kind_penalty=0.0,
 )
 
 
@@ -130,6 +131,19 @@ def test_scores_are_decided_by_threshold_and_margin(
     index = MatchIndex.build(tiny_catalogue(), TINY)
     candidates = [Candidate(f"e{i}", score, "de") for i, score in enumerate(scores)]
     assert index.decide(candidates) is expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [(0.0, Confidence.ANSWER), (0.2, Confidence.ANSWER), (0.4, Confidence.CHOICES),
+     (0.8, Confidence.NONE)],
+)  # fmt: skip
+def test_the_closer_a_kind_of_out_of_scope_question_the_more_evidence_an_answer_needs(
+    kind: float, expected: Confidence
+) -> None:
+    index = MatchIndex.build(tiny_catalogue(), replace(TINY, kind_penalty=0.5))
+    candidates = [Candidate("e0", 0.65, "de"), Candidate("e1", 0.3, "de")]
+    assert index.decide(candidates, kind) is expected
 
 
 def test_unrelated_question_is_not_found_and_refers_to_a_person(advisor: Advisor) -> None:
@@ -193,7 +207,7 @@ def test_a_close_not_covered_kind_turns_an_answer_into_choices(
     rival = NotCovered("rival", fm({"de": ("Gehalt Erzieherin",)}))
     index = MatchIndex.build(replace(tiny_catalogue(), not_covered=(rival,)), TINY)
     candidates = tuple(Candidate(entry, score, "de") for entry, score in ranked)
-    monkeypatch.setattr(index, "rank", lambda text, limit, related=(), last=None: candidates)
+    monkeypatch.setattr(index, "_scored", lambda text, related=(), last=None: candidates)
     result = index.match("any question")
     assert result.confidence is expected
     assert [c.entry_id for c in result.candidates] == ["kita-fees"]
@@ -420,3 +434,21 @@ def test_telling_words_of_a_transliteration_decide_its_language(
     bundled: Advisor, question: str, language: str
 ) -> None:
     assert bundled.ask(question).language == language
+
+
+def test_a_close_not_covered_kind_declines_even_below_the_candidates_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rival = NotCovered("rival", fm({"de": ("Gehalt Erzieherin",)}))
+    index = MatchIndex.build(replace(tiny_catalogue(), not_covered=(rival,)), TINY)
+    scores = (0.9, 0.899, 0.898, 0.897, 0.896)
+    candidates = (
+        *(Candidate(f"e{i}", score, "de") for i, score in enumerate(scores)),
+        Candidate("rival", 0.89, "de"),
+    )
+    monkeypatch.setattr(index, "_scored", lambda text, related=(), last=None: candidates)
+    result = index.match("any question")
+    assert result.confidence is Confidence.NONE
+    assert result.declined is not None
+    assert result.declined.entry_id == "rival"
+    assert len(result.candidates) == TINY.max_candidates
