@@ -2,7 +2,7 @@
 
 Run with `make eval`. Prints top-1, top-3 and the out-of-scope false-answer rate, overall
 and per language, for the development sets in tests/data (devset.yaml, devset2.yaml and
-devset3-ar.yaml tuned on; devset4-ar.yaml to devset16.yaml not yet) and
+devset3-ar.yaml tuned on; devset4-ar.yaml to devset17.yaml not yet) and
 tests/data/holdout.yaml (never tuned on).
 """
 
@@ -27,7 +27,7 @@ from kiz_bot.settings import BUNDLED_FAQ_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SEED = 20261206
-# Development sets; benchmarks/tune.py tunes on the first three (devset4-ar to devset16
+# Development sets; benchmarks/tune.py tunes on the first three (devset4-ar to devset17
 # were written after the last tuning, see tests/data/README.md); the holdout is never
 # tuned on.
 DEV_SETS = (
@@ -47,6 +47,7 @@ DEV_SETS = (
     "devset14-ar.yaml",
     "devset15-ar.yaml",
     "devset16.yaml",
+    "devset17.yaml",
 )
 # Follow-up questions, each asked after the entry shown before it.
 FOLLOW_UP_SETS = ("followups.yaml", "followups2.yaml")

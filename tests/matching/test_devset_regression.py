@@ -43,6 +43,8 @@ FLOORS = {
     "devset14-ar.yaml": {"top1": 0.95, "top3": 0.97, "false_answer": 0.25, "language": 0.95},
     "devset15-ar.yaml": {"top1": 0.88, "top3": 0.97, "false_answer": 0.24, "language": 0.88},
     "devset16.yaml": {"top1": 0.93, "top3": 0.97, "false_answer": 0.12, "language": 0.80},
+    # First, second and third messages; written while the seventh session's changes were made.
+    "devset17.yaml": {"top1": 0.92, "top3": 0.97, "false_answer": 0.12, "language": 0.80},
     "holdout.yaml": {"top1": 0.90, "top3": 0.95, "false_answer": 0.08, "language": 0.80},
 }
 
