@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
+LONG_ROWS = 500  # postings per row from which slices are copied instead of gathered
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +38,20 @@ class Postings:
         any general sparse product.
         """
         starts = self.indptr[rows]
-        lengths = self.indptr[rows + 1] - starts
+        ends = self.indptr[rows + 1]
+        lengths = ends - starts
         total = int(lengths.sum())
         if not total:
             return np.zeros(size, dtype=np.float32)
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        positions = shift + np.arange(total)
-        values = self.data[positions] * np.repeat(weights, lengths)
-        summed = np.bincount(self.indices[positions], weights=values, minlength=size)
+        if total > LONG_ROWS * rows.size:
+            # Long posting lists (a large knowledge base): copying whole slices is cheaper
+            # than gathering every posting by position.
+            bounds = list(zip(starts.tolist(), ends.tolist(), strict=True))
+            texts = np.concatenate([self.indices[a:b] for a, b in bounds])
+            values = np.concatenate([self.data[a:b] for a, b in bounds])
+        else:
+            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            positions = shift + np.arange(total)
+            texts, values = self.indices[positions], self.data[positions]
+        summed = np.bincount(texts, weights=values * np.repeat(weights, lengths), minlength=size)
         return summed.astype(np.float32)
