@@ -351,7 +351,11 @@ class Advisor:
         # Latin-letter Ukrainian or Persian often looks like Polish or Turkish to the detector,
         # but rarely with the near-certainty that real Polish or Turkish sentences get.
         unsure = detection.probability < TRANSLITERATION_MAX_PROBABILITY
-        if detection.script == "latin" and sentence and not native_latin and unsure:
+        # Without telling words, the client's language agreeing with the detector's guess
+        # outweighs the language of the best phrasing: "what is ausbildung" from an English
+        # client met a Ukrainian phrasing best, and is English all the same.
+        agreed = telling is None and language == detection.language
+        if detection.script == "latin" and sentence and not native_latin and unsure and not agreed:
             return best.language
         return language
 

@@ -436,6 +436,26 @@ def test_telling_words_of_a_transliteration_decide_its_language(
     assert bundled.ask(question).language == language
 
 
+@pytest.mark.parametrize(
+    ("question", "client", "language"),
+    [
+        # German terms with a few words of the client's language, met best by a phrasing
+        # of a transliteration: the client and the detector's guess agree.
+        ("what is ausbildung", "en", "en"),
+        ("praktikum how do i get one", "en", "en"),
+        ("Tagesmutter co to jest", "pl", "pl"),
+        ("tagesmutter nasil bulunur", "tr", "tr"),
+        # Telling words of a transliteration still decide against another client.
+        ("yak zapysaty dytynu do shkoly", "en", "uk"),
+        ("ebni bado mosa3ade bel wajibat", "de", "ar"),
+    ],
+)
+def test_a_client_language_agreeing_with_the_detector_is_not_taken_for_a_transliteration(
+    bundled: Advisor, question: str, client: str, language: str
+) -> None:
+    assert bundled.ask(question, client=client).language == language
+
+
 def test_a_close_not_covered_kind_declines_even_below_the_candidates_shown(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
