@@ -19,13 +19,14 @@ import numpy.typing as npt
 
 from benchmarks.evaluate import DEV_SETS, load_items
 from kiz_bot.knowledge.loader import require_catalogue
-from kiz_bot.matching.index import MatchIndex
+from kiz_bot.matching.index import MatchIndex, MatchParams
 from kiz_bot.settings import BUNDLED_FAQ_DIR
 
 PENALTIES = (0.0, 0.3, 0.4, 0.5, 0.6)
 THRESHOLDS = tuple(round(0.2 + 0.01 * i, 2) for i in range(46))
 MARGINS = (0.03, 0.05, 0.07)
-LOWER_BAR_GAP = 0.08  # the transliterations' lower bar sits this far below the threshold
+# The transliterations' lower bar sits this far below the threshold, as in MatchParams.
+LOWER_BAR_GAP = MatchParams().choices_threshold - MatchParams().transliterated_choices
 Setting = tuple[float, float, float]
 Mask = npt.NDArray[np.bool_]
 
